@@ -1,0 +1,193 @@
+"""The contracts every channel keeps: :class:`Activity` in, :class:`Coverage` out.
+
+A channel (radio, balloon, border media, satellite, loudspeaker) is a physical reach model. It
+receives one dated activity with a channel-specific spec (validated by the channel's own
+pydantic model) and the shared population grid, and returns, for Monte Carlo draws × cells,
+the probability that a person in the cell could receive it. Channels know nothing of the
+database or the web; the ledger stores activities, the assessment combines coverages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from corridor.errors import CorridorError
+from corridor.geo.grid import PopulationGrid
+from corridor.geo.names import PROVINCES
+
+
+class ChannelSpec(BaseModel):
+    """Base for channel specs: strict, so a misspelt field is an error, not a silent default."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Activity(BaseModel):
+    """One dated thing a campaign does on one channel.
+
+    ``spec`` is validated by the channel's own spec model when the activity is made, so an
+    invalid activity cannot exist. Build one with :meth:`Activity.create` or by validation from
+    a mapping (a YAML or JSON file, an API request).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    id: str = Field(min_length=1, max_length=200)
+    channel: str
+    start: datetime
+    end: datetime | None = None
+    title: str = ""
+    spec: ChannelSpec
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse_spec(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("spec"), dict):
+            channel = get_channel(str(data.get("channel", "")))
+            data = {**data, "spec": channel.spec_model.model_validate(data["spec"])}
+        return data
+
+    @model_validator(mode="after")
+    def _check(self) -> "Activity":
+        channel = get_channel(self.channel)
+        if not isinstance(self.spec, channel.spec_model):
+            raise ValueError(f"spec must be a {channel.spec_model.__name__} for channel {self.channel!r}")
+        if self.end is not None and self.end < self.start:
+            raise ValueError("end is before start")
+        return self
+
+    @classmethod
+    def create(cls, channel: str, spec: dict | ChannelSpec, *, id: str, start: datetime,
+               end: datetime | None = None, title: str = "", source: str | None = None) -> "Activity":
+        """Validate and build an activity; errors become a :class:`CorridorError` naming the field."""
+        return parse_activity({"id": id, "channel": channel, "start": start, "end": end,
+                               "title": title, "spec": spec}, source=source)
+
+
+def parse_activity(data: dict, *, source: str | None = None) -> Activity:
+    """Validate a mapping into an :class:`Activity`, or raise one clear :class:`CorridorError`."""
+    data = dict(data)
+    channel = get_channel(str(data.get("channel", "")))
+    if isinstance(data.get("spec"), dict):
+        try:
+            data["spec"] = channel.spec_model.model_validate(data["spec"])
+        except ValidationError as exc:
+            raise validation_error(exc, source=source, prefix="spec") from None
+    try:
+        return Activity.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc, source=source) from None
+
+
+def validation_error(exc: ValidationError, *, source: str | None = None,
+                     prefix: str | None = None) -> CorridorError:
+    """Turn pydantic's report into one line naming the first bad field and its value."""
+    first = exc.errors()[0]
+    parts = ([prefix] if prefix else []) + [str(part) for part in first["loc"]]
+    loc = ".".join(parts) or "(top level)"
+    value = first.get("input", ...)
+    if isinstance(value, dict):
+        value = ...
+    message = first["msg"].removeprefix("Value error, ")
+    extra = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+    return CorridorError(message + extra, source=source, field=loc, value=value)
+
+
+@dataclass(frozen=True, eq=False)
+class Coverage:
+    """What one activity can reach: per Monte Carlo draw and grid cell, a probability.
+
+    ``probability[d, i]`` is the probability that a person living in cell ``i`` could receive the
+    activity, under draw ``d`` of the uncertain inputs. Draws carry the uncertainty; summaries
+    give medians and 90 % intervals over them.
+    """
+
+    activity_id: str
+    channel: str
+    grid_key: str
+    probability: np.ndarray                  # (draws, cells), float in [0, 1]
+    model: str                               # e.g. "ISO 9613-2 point source, 1 kHz band"
+    version: str
+    assumptions: dict[str, str] = field(default_factory=dict)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        p = np.asarray(self.probability)
+        if p.ndim != 2:
+            raise ValueError(f"probability must be draws × cells, got shape {p.shape}")
+        if not np.all(np.isfinite(p)) or p.min(initial=0) < 0 or p.max(initial=0) > 1:
+            raise ValueError("probability must be finite and within [0, 1]")
+
+    @property
+    def draws(self) -> int:
+        return int(self.probability.shape[0])
+
+    def check_grid(self, grid: PopulationGrid) -> None:
+        if grid.key != self.grid_key or grid.n_cells != self.probability.shape[1]:
+            raise ValueError(f"coverage {self.activity_id!r} was made on grid {self.grid_key}, "
+                             f"not {grid.key}")
+
+    def people(self, grid: PopulationGrid) -> np.ndarray:
+        """Expected people who could receive it, per draw (people)."""
+        self.check_grid(grid)
+        return self.probability @ grid.population
+
+    def people_by_province(self, grid: PopulationGrid) -> np.ndarray:
+        """Expected people per draw and 2008 province, shape (draws, 10)."""
+        self.check_grid(grid)
+        onehot = np.zeros((grid.n_cells, len(PROVINCES)))
+        onehot[np.arange(grid.n_cells), grid.province] = 1.0
+        return self.probability @ (grid.population[:, None] * onehot)
+
+    def summary(self, grid: PopulationGrid) -> dict[str, float]:
+        """People reached: median and 90 % interval over draws, and the grid's population."""
+        reached = self.people(grid)
+        lo, med, hi = np.percentile(reached, [5, 50, 95])
+        return {"reached_median": float(med), "reached_lower90": float(lo),
+                "reached_upper90": float(hi), "population": float(grid.population.sum())}
+
+
+@runtime_checkable
+class Channel(Protocol):
+    """A reach model. Implementations register themselves with :func:`register`."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    spec_model: ClassVar[type[ChannelSpec]]
+
+    def coverage(self, activity: Activity, grid: PopulationGrid, *, draws: int = 200,
+                 seed: int = 0) -> Coverage:
+        ...
+
+
+_REGISTRY: dict[str, Channel] = {}
+
+
+def register(channel_cls: type) -> type:
+    """Class decorator: make a channel known by its ``name``."""
+    instance = channel_cls()
+    if not isinstance(instance, Channel):
+        raise TypeError(f"{channel_cls.__name__} does not implement the Channel protocol")
+    _REGISTRY[channel_cls.name] = instance
+    return channel_cls
+
+
+def get_channel(name: str) -> Channel:
+    """The registered channel called ``name``; an unknown name is a :class:`CorridorError`."""
+    from corridor import channels  # noqa: F401  (importing the package registers the channels)
+
+    if name not in _REGISTRY:
+        raise CorridorError("unknown channel", field="channel", value=name,
+                            hint="one of: " + ", ".join(sorted(_REGISTRY)))
+    return _REGISTRY[name]
+
+
+def all_channels() -> dict[str, Channel]:
+    from corridor import channels  # noqa: F401
+
+    return dict(_REGISTRY)
