@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -28,7 +29,7 @@ from corridor.atomic import atomic_path
 from corridor.errors import CorridorError
 from corridor.geo import population as pop
 from corridor.geo import sources
-from corridor.geo.names import PROVINCES
+from corridor.geo.names import PROVINCES, fold
 from corridor.paths import cache_dir
 
 #: Bump when the method changes: old caches are then ignored, never reused.
@@ -216,6 +217,41 @@ def _assign_counties(x, y, cell_province, counties: pd.DataFrame, cx, cy) -> np.
     return county
 
 
+_SUFFIX = re.compile(r"(-si|-ŭp|-ni|-ri|-dong|-gu|-rodongjagu)$")
+
+
+def _seat_towns_in_their_counties(towns, tx, ty, x, y, cell_province, county, town_county,
+                                  counties: pd.DataFrame, params: GridParams, resolution_km: float) -> None:
+    """Keep a county's namesake town (its seat) inside the county's zone.
+
+    A Voronoi zone around a polygon centroid can miss the town the county is named after
+    (Chongjin's centroid lies north of the city). A GeoNames place whose name, without its
+    suffix, is a county's name belongs to that county: the cells within the town's footprint
+    are moved into the county's zone (within the same province, never taking a county's last
+    cell). ``county`` and ``town_county`` are updated in place.
+    """
+    by_name = {fold(re.sub(r"\s+(City|Dist\.)$", "", name)): i
+               for i, name in enumerate(counties["name_en"])}
+    province_of = {name: p for p, name in enumerate(PROVINCES)}
+    county_province = counties["province_2008"].map(province_of).to_numpy()
+    counts = np.bincount(county, minlength=len(counties))
+    for t, name in enumerate(towns["name"]):
+        c = by_name.get(fold(_SUFFIX.sub("", name)))
+        if c is None or town_county[t] == c:
+            continue
+        town_county[t] = c
+        radius_m = 1000.0 * max(1.5 * resolution_km, float(pop.town_sigma_km(
+            towns["population"].iloc[t], params.urban_density_per_km2, params.urban_min_sigma_km)))
+        near = np.flatnonzero((np.hypot(x - tx[t], y - ty[t]) <= radius_m)
+                              & (cell_province == county_province[c]))
+        for i in near[np.argsort(np.hypot(x[near] - tx[t], y[near] - ty[t]))]:
+            donor = county[i]
+            if donor != c and counts[donor] > 1:
+                county[i] = c
+                counts[donor] -= 1
+                counts[c] += 1
+
+
 def _merge_close_towns(tx, ty, people, town_county, merge_m: float) -> np.ndarray:
     """Fold GeoNames places that are parts of one town (e.g. Hyesan and Hyesan-dong) together.
 
@@ -275,6 +311,8 @@ def build_grid(resolution_km: float = 5.0, params: GridParams | None = None,
     cell_tree = cKDTree(np.column_stack([x, y]))
     _, town_cell = cell_tree.query(np.column_stack([tx, ty]))
     town_county = county[town_cell]
+    _seat_towns_in_their_counties(towns, tx, ty, x, y, cell_province, county, town_county, counties,
+                                  params, resolution_km)
     town_pop = _merge_close_towns(tx, ty, towns["population"].to_numpy(dtype=float), town_county,
                                   params.town_merge_km * 1000.0)
 

@@ -64,7 +64,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _fold(name: str) -> str:
+def fold(name: str) -> str:
     """Lower-case, strip accents, breves, apostrophes, spaces and hyphens."""
     text = unicodedata.normalize("NFKD", name.strip().lower())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
@@ -73,10 +73,10 @@ def _fold(name: str) -> str:
 
 _LOOKUP: dict[str, str] = {}
 for _province in PROVINCES:
-    _LOOKUP[_fold(_province)] = _province
-    _LOOKUP[_fold(PROVINCES_KO[_province])] = _province
+    _LOOKUP[fold(_province)] = _province
+    _LOOKUP[fold(PROVINCES_KO[_province])] = _province
     for _alias in _ALIASES[_province]:
-        _LOOKUP[_fold(_alias)] = _province
+        _LOOKUP[fold(_alias)] = _province
 
 
 def resolve_province(name: str, *, source: str | None = None, field: str = "province") -> str:
@@ -89,14 +89,14 @@ def resolve_province(name: str, *, source: str | None = None, field: str = "prov
 
     Raises :class:`CorridorError` naming the value and the nearest valid name.
     """
-    key = _fold(str(name))
+    key = fold(str(name))
     if key in _LOOKUP:
         return _LOOKUP[key]
     return _unknown("province", name, PROVINCES, list(_LOOKUP), source, field)
 
 
 def _unknown(kind: str, name: str, canonical, keys, source, field):
-    close = difflib.get_close_matches(_fold(str(name)), keys, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(fold(str(name)), keys, n=1, cutoff=0.6)
     if close:
         best = _LOOKUP.get(close[0], close[0]) if kind == "province" else close[0]
         hint = f"did you mean {best!r}?"
@@ -110,14 +110,14 @@ def resolve_county(name: str, counties, *, source: str | None = None, field: str
 
     ``counties`` is the table from :func:`corridor.geo.sources.counties`. Ids are accepted too.
     """
-    key = _fold(str(name))
+    key = fold(str(name))
     table: dict[str, str] = {}
     for row in counties.itertuples():
-        table[_fold(row.adm2_id)] = row.adm2_id
-        table[_fold(row.name_en)] = row.adm2_id
-        table[_fold(re.sub(r"\s+(City|Dist\.)$", "", row.name_en))] = row.adm2_id
+        table[fold(row.adm2_id)] = row.adm2_id
+        table[fold(row.name_en)] = row.adm2_id
+        table[fold(re.sub(r"\s+(City|Dist\.)$", "", row.name_en))] = row.adm2_id
         for part in str(row.name_ko).split("·"):
-            table[_fold(part)] = row.adm2_id
+            table[fold(part)] = row.adm2_id
     if key in table:
         return table[key]
     close = difflib.get_close_matches(key, list(table), n=1, cutoff=0.6)

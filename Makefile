@@ -1,0 +1,41 @@
+# Corridor: two commands.
+#   make demo   set up (first time) and run the main job on the shipped data
+#   make test   set up (first time) and run the whole test suite
+#
+# Setup makes a virtual environment in .venv and installs the locked dependencies
+# (requirements.lock) with uv, then Corridor itself in editable mode.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+UV     := $(BIN)/uv
+STAMP  := $(VENV)/.installed
+OUT    ?= out
+PYTEST_ARGS ?=
+
+.PHONY: demo test setup bench lock clean browser
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(UV) pip sync --python $(BIN)/python requirements.lock
+	$(UV) pip install --python $(BIN)/python --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	$(BIN)/corridor demo --out $(OUT)
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python bench/run_all.py
+
+# Re-resolve the pinned versions after changing dependencies in pyproject.toml.
+lock:
+	$(UV) pip compile pyproject.toml --extra test --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache

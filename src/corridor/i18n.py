@@ -1,0 +1,45 @@
+"""Korean and English: message catalogues (gettext ``.po`` files read with Babel).
+
+Catalogues live in ``corridor/locale/<lang>/LC_MESSAGES/corridor.po`` and are compiled in
+memory on first use, so there is no build step. English is the source language.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from importlib import resources
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from corridor.errors import CorridorError
+
+LANGUAGES = ("en", "ko")
+
+
+def check_language(lang: str, *, field: str = "--lang") -> str:
+    if lang not in LANGUAGES:
+        raise CorridorError("unsupported language", field=field, value=lang,
+                            hint="use 'en' or 'ko'")
+    return lang
+
+
+@lru_cache(maxsize=None)
+def translations(lang: str) -> NullTranslations:
+    """The gettext translations for ``lang`` (``en`` returns messages unchanged)."""
+    check_language(lang)
+    if lang == "en":
+        return NullTranslations()
+    po = resources.files("corridor").joinpath("locale", lang, "LC_MESSAGES", "corridor.po")
+    with po.open("rb") as f:
+        catalog = read_po(f, locale=lang)
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return Translations(fp=buf, domain="corridor")
+
+
+def gettext(lang: str, message: str) -> str:
+    return translations(lang).gettext(message)

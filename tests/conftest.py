@@ -1,0 +1,44 @@
+"""Shared fixtures: an isolated cache and data folder, and the grids built once per run."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+#: Reference data for validation tests (not needed by the product itself).
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_dirs(tmp_path_factory):
+    """Keep tests away from the user's real cache and data."""
+    cache = tmp_path_factory.mktemp("cache")
+    data = tmp_path_factory.mktemp("data")
+    old = {k: os.environ.get(k) for k in ("CORRIDOR_CACHE_DIR", "CORRIDOR_DATA_DIR")}
+    os.environ["CORRIDOR_CACHE_DIR"] = str(cache)
+    os.environ["CORRIDOR_DATA_DIR"] = str(data)
+    yield
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+@pytest.fixture(scope="session")
+def grid2008():
+    """The 5 km grid for the census year (built once per test run)."""
+    from corridor.geo import load_grid
+
+    return load_grid(5.0, 2008)
+
+
+@pytest.fixture(scope="session")
+def grid():
+    """The 5 km grid scaled to 2026, the default population for channel tests."""
+    from corridor.geo import load_grid
+
+    return load_grid(5.0, 2026)
