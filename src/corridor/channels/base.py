@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationError, model_validator
 
 from corridor.errors import CorridorError
 from corridor.geo.grid import PopulationGrid
@@ -42,7 +42,7 @@ class Activity(BaseModel):
     start: datetime
     end: datetime | None = None
     title: str = ""
-    spec: ChannelSpec
+    spec: SerializeAsAny[ChannelSpec]
 
     @model_validator(mode="before")
     @classmethod

@@ -7,6 +7,7 @@ the maps build on these tables.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -14,7 +15,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from corridor.geo.names import NE_HASC_TO_PROVINCE, PROVINCES
+from corridor.geo.names import NE_HASC_TO_PROVINCE, PROVINCES, fold
 
 WGS84 = "EPSG:4326"
 #: Equal-area-enough projection used for every distance and area in Corridor: the Korean
@@ -155,8 +156,22 @@ def places(country: str | None = "KP") -> pd.DataFrame:
         df = df[df["country"] == country]
     df = df.assign(lat=df["lat"].astype(float), lon=df["lon"].astype(float),
                    population=df["population"].astype("int64"))
-    df["name_ko"] = [_first_hangul(alt) or name for alt, name in zip(df["alt_names_cjk"], df["name"])]
+    county_ko = _county_korean_names()
+    df["name_ko"] = [_first_hangul(alt) or county_ko.get(fold(re.sub(r"-(si|ŭp|ni|ri|dong)$", "", name)), name)
+                     for alt, name in zip(df["alt_names_cjk"], df["name"])]
     return df.sort_values("population", ascending=False).reset_index(drop=True)
+
+
+@lru_cache(maxsize=1)
+def _county_korean_names() -> dict[str, str]:
+    """Folded English county name → Korean name, for places GeoNames gives no Hangul name."""
+    census = census_2008()
+    out = {}
+    for row in census.itertuples():
+        if row.adm2_name_2019 and "*" not in row.name_ko:
+            key = fold(re.sub(r"\s+(City|Dist\.)$", "", row.adm2_name_2019))
+            out.setdefault(key, row.name_ko)
+    return out
 
 
 def _first_hangul(alternates: str) -> str | None:

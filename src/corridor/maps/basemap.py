@@ -41,9 +41,11 @@ _LONLAT_FRAME = ((123.6, 37.45), (131.2, 43.2))
 @lru_cache(maxsize=1)
 def _fonts() -> None:
     """Register the bundled NanumGothic (SIL OFL, via koreanize-matplotlib) for Hangul labels."""
-    import koreanize_matplotlib
+    import importlib.util
 
-    folder = Path(koreanize_matplotlib.__file__).parent / "fonts"
+    # Locate the package's font folder without importing it (its import changes rcParams).
+    spec = importlib.util.find_spec("koreanize_matplotlib")
+    folder = Path(list(spec.submodule_search_locations)[0]) / "fonts"
     for ttf in sorted(folder.glob("NanumGothic*.ttf")):
         font_manager.fontManager.addfont(str(ttf))
     plt.rcParams["font.family"] = ["DejaVu Sans", "NanumGothic"]
