@@ -1,0 +1,195 @@
+"""HF sky-wave prediction over many receivers at once: the ITU-R P.533-14 short-path chain.
+
+:func:`predict` composes the plain functions of :mod:`.geometry`, :mod:`.ionosphere`,
+:mod:`.muf`, :mod:`.loss`, :mod:`.noise` and :mod:`.reliability` for one transmitter, one
+frequency and a set of UTC hours, vectorised over receivers × hours × modes. Paths up to
+7000 km only (the short-path method, P.533-14 §5.2); every transmitter serving Korea is within it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from corridor.channels.radio import geometry, loss, muf, noise, reliability
+from corridor.channels.radio.ionosphere import IonosphereMaps
+
+MAX_PATH_KM = 7000.0
+MIN_ELEVATION_DEG = 3.0
+E_MODES = 3        # lowest-order E mode and the next two (P.533-14 §5.2.1)
+F2_MODES = 6       # lowest-order F2 mode and up to five more
+SPEED_OF_LIGHT_KM_PER_MS = 299.792458
+FIELD_FLOOR_DBUV = -150.0
+
+GainFunction = Callable[[np.ndarray, np.ndarray], np.ndarray]   # (off-azimuth°, elevation°) -> dBi
+
+
+@dataclass(frozen=True)
+class HFPrediction:
+    """Monthly-median prediction, every array (hours, receivers)."""
+
+    utc_hours: np.ndarray
+    muf_mhz: np.ndarray          # path basic MUF
+    field_dbuv: np.ndarray       # all modes, power sum
+    signal_dbw: np.ndarray
+    noise_dbw: np.ndarray
+    snr_db: np.ndarray           # in 1 Hz (dB-Hz)
+    reliability: np.ndarray      # basic circuit reliability, 0–1
+    snr90_db: np.ndarray
+    snr_upper_db: np.ndarray     # decile deviations of the SNR
+    snr_lower_db: np.ndarray
+    mufday: np.ndarray
+    mode: np.ndarray             # strongest mode label, e.g. "2F2"
+    takeoff_deg: np.ndarray
+    loss_db: np.ndarray
+    tx_gain_dbi: np.ndarray
+    delay_ms: np.ndarray
+    vheight_km: np.ndarray
+    distance_km: np.ndarray      # (receivers,)
+
+
+def _min_elevation_hops(distance_km, height_km):
+    """Fewest hops that keep the elevation at or above the minimum (3°).
+
+    The longest hop with elevation Δ via a mirror at height h spans the Earth-centre angle
+    ``2ψ``, ``ψ = 90° − Δ − arcsin(R cos Δ / (R + h))`` (triangle Earth centre–ground–mirror).
+    """
+    d = np.radians(MIN_ELEVATION_DEG)
+    psi = np.pi / 2 - d - np.arcsin(geometry.EARTH_RADIUS_KM * np.cos(d) / (geometry.EARTH_RADIUS_KM + height_km))
+    return np.maximum(np.ceil(distance_km / (2.0 * geometry.EARTH_RADIUS_KM * psi)), 1.0)
+
+
+def predict(tx_lat: float, tx_lon: float, rx_lat, rx_lon, *, freq_mhz: float, month: int, utc_hours,
+            ssn: float, power_kw: float, gain: GainFunction, azimuth_deg: float = 0.0,
+            rx_gain_dbi: float = 0.0, environment: str = "residential",
+            required_snr_db_hz: float = 73.0, year: int = 2024,
+            maps: IonosphereMaps | None = None) -> HFPrediction:
+    """Median field strength, SNR and reliability at every receiver for each UTC hour (P.533-14)."""
+    rx_lat = np.asarray(rx_lat, dtype=float).ravel()
+    rx_lon = np.asarray(rx_lon, dtype=float).ravel()
+    hours = np.asarray(utc_hours, dtype=float).ravel()
+    n = rx_lat.size
+    dist, az = geometry.great_circle(tx_lat, tx_lon, rx_lat, rx_lon)
+    if np.any(dist > MAX_PATH_KM):
+        raise ValueError(f"path longer than {MAX_PATH_KM:.0f} km (short-path method only)")
+    dist = np.maximum(dist, 1.0)
+
+    # control points along each path (P.533-14 Table 1): T+1000, M, R−1000 and later T+d0/2, R−d0/2
+    def along(frac_or_km, km=False):
+        s = frac_or_km if km else dist * frac_or_km
+        return geometry.destination(tx_lat, tx_lon, az, s)
+
+    samples = [along(f) for f in np.linspace(0.0, 1.0, 9)]
+    if maps is None:
+        maps = IonosphereMaps.covering(month, hours, ssn, np.concatenate([s[1] for s in samples]),
+                                       np.concatenate([s[0] for s in samples]), year=year)
+
+    mid = maps.at(*along(0.5)[::-1])
+    x_mid = muf.foratio(mid.fof2_mhz, mid.foe_mhz)
+    dmax_mid = muf.dmax_km(muf.b_factor(mid.m3000, x_mid), x_mid)            # (hours, n)
+    hr_mid = muf.f2_reflection_height_km(mid.m3000)
+    n0_f2 = np.maximum(np.ceil(dist / dmax_mid), _min_elevation_hops(dist, hr_mid))
+    d0 = dist / n0_f2
+    # F2 control points T + d0/2 and R − d0/2 (both the mid-point for a one-hop path)
+    cp = [along(np.clip(d0 / 2.0, 0, dist), km=True), along(np.clip(dist - d0 / 2.0, 0, dist), km=True)]
+    # the control points depend on the hour through d0
+    f2_cp = []
+    for lat_c, lon_c in cp:
+        iono = maps.at(lon_c, lat_c)
+        f2_cp.append({"fof2": iono.fof2_mhz, "m3000": iono.m3000, "foe": iono.foe_mhz,
+                      "gyro": iono.gyro_300km_mhz})
+    hr_f2 = muf.f2_reflection_height_km(0.5 * (f2_cp[0]["m3000"] + f2_cp[1]["m3000"]))
+
+    # E-layer and absorption control points: M (D ≤ 2000 km), T+1000 and R−1000 beyond
+    near = np.minimum(1000.0, dist / 2.0)
+    e_pts = [along(near, km=True), along(0.5), along(dist - near, km=True)]
+    e_iono = [maps.at(lon_c, lat_c) for lat_c, lon_c in e_pts]
+    long_path = dist > 2000.0
+    foe_e = np.where(long_path, np.minimum(e_iono[0].foe_mhz, e_iono[2].foe_mhz), e_iono[1].foe_mhz)
+    w = np.where(long_path, 1.0 / 3.0, 0.0)
+    absorption_index = sum(wi * loss.absorption_index(io.solar_zenith_deg, ssn)
+                           for wi, io in zip((w, 1.0 - 2.0 * w, w), e_iono))
+    gyro_100 = e_iono[1].gyro_300km_mhz * ((geometry.EARTH_RADIUS_KM + 300.0) / (geometry.EARTH_RADIUS_KM + 100.0)) ** 3
+
+    power_dbkw = 10.0 * np.log10(power_kw)
+    fields, munfs, elevs, gains, slants, heights, labels = [], [], [], [], [], [], []
+
+    # F2 modes
+    for k in range(F2_MODES):
+        hops = n0_f2 + k
+        hop = dist / hops
+        elev = geometry.elevation_deg(hop, hr_f2)
+        sec_e = geometry.incidence_sec(elev, muf.E_HEIGHT_KM)
+        mode_muf = np.minimum(*(muf.f2_muf_mhz(hop, c["fof2"], c["m3000"], c["foe"], c["gyro"]) for c in f2_cp))
+        screened = muf.e_screening_mhz(foe_e, sec_e) >= freq_mhz
+        g = gain((az - azimuth_deg)[None, :], elev)
+        slant = geometry.slant_range_km(hop, hr_f2, hops)
+        e = loss.mode_field_dbuv(power_dbkw, g, slant,
+                                 loss.absorption_loss_db(freq_mhz, gyro_100, absorption_index, sec_e, hops),
+                                 loss.above_muf_loss_db(freq_mhz, mode_muf, "F2", dist),
+                                 loss.ground_reflection_loss_db(hops))
+        valid = ~screened & (elev >= MIN_ELEVATION_DEG) & (hops <= 12)
+        fields.append(np.where(valid, e, -np.inf)); munfs.append(mode_muf); elevs.append(elev)
+        gains.append(g); slants.append(slant); heights.append(hr_f2); labels.append((hops, "F2"))
+
+    # E modes, paths up to 4000 km
+    hop_e_min = np.maximum(np.ceil(dist / muf.E_HOP_MAX_KM),
+                           _min_elevation_hops(dist, np.full(n, muf.E_HEIGHT_KM)))[None, :] * np.ones((len(hours), 1))
+    for k in range(E_MODES):
+        hops = hop_e_min + k
+        hop = dist / hops
+        elev = geometry.elevation_deg(hop, muf.E_HEIGHT_KM)
+        sec_e = geometry.incidence_sec(elev, muf.E_HEIGHT_KM)
+        mode_muf = muf.e_muf_mhz(foe_e, sec_e)
+        g = gain((az - azimuth_deg)[None, :], elev)
+        slant = geometry.slant_range_km(hop, muf.E_HEIGHT_KM, hops)
+        e = loss.mode_field_dbuv(power_dbkw, g, slant,
+                                 loss.absorption_loss_db(freq_mhz, gyro_100, absorption_index, sec_e, hops),
+                                 loss.above_muf_loss_db(freq_mhz, mode_muf, "E", dist),
+                                 loss.ground_reflection_loss_db(hops))
+        valid = (dist <= 2 * muf.E_HOP_MAX_KM) & (elev >= MIN_ELEVATION_DEG)
+        fields.append(np.where(valid, e, -np.inf)); munfs.append(mode_muf); elevs.append(elev)
+        gains.append(g); slants.append(slant); heights.append(np.full_like(elev, muf.E_HEIGHT_KM))
+        labels.append((hops, "E"))
+
+    field_modes = np.stack(fields, axis=-1)                                     # (hours, n, modes)
+    any_mode = np.isfinite(field_modes).any(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        total = loss.power_sum_db(field_modes)
+    total = np.maximum(np.nan_to_num(total, nan=FIELD_FLOOR_DBUV, neginf=FIELD_FLOOR_DBUV), FIELD_FLOOR_DBUV)
+    best = np.argmax(np.where(np.isfinite(field_modes), field_modes, -1e9), axis=-1)
+
+    def take(arrs):
+        a = np.stack([np.broadcast_to(x, total.shape) for x in arrs], axis=-1)
+        return np.take_along_axis(a, best[..., None], axis=-1)[..., 0]
+
+    # path basic MUF: the higher of the lowest-order E and F2 mode MUFs (P.533-14 §3.5)
+    e_lowest = np.where(dist <= 2 * muf.E_HOP_MAX_KM, munfs[F2_MODES], 0.0)
+    path_muf = np.maximum(munfs[0], e_lowest)
+    best_muf = take(munfs)
+    hops_best = take([np.broadcast_to(h, total.shape) for h, _ in labels])
+    layer_best = take([np.full(total.shape, 1.0 if lay == "E" else 2.0) for _, lay in labels])
+    mode = np.char.add(hops_best.astype(int).astype(str), np.where(layer_best == 1.0, "E", "F2"))
+    mode = np.where(any_mode, mode, "")
+
+    signal = loss.received_power_dbw(total, freq_mhz, rx_gain_dbi)
+    local_hour = hours[:, None] + rx_lon[None, :] / 15.0
+    rx_iono = maps.at(rx_lon, rx_lat)
+    n_dbw, n_up, n_lo = noise.total_noise(freq_mhz, month, local_hour, environment,
+                                          galactic_visible=freq_mhz > rx_iono.fof2_mhz)
+    snr = signal - n_dbw
+    s_up, s_lo = reliability.signal_deciles_db(freq_mhz, path_muf)
+    d_up, d_lo = reliability.snr_deciles_db(s_up, s_lo, n_up, n_lo)
+    rel = reliability.basic_circuit_reliability(snr, required_snr_db_hz, d_up, d_lo)
+    tx_gain = take(gains)
+    best_field = np.maximum(take(fields), FIELD_FLOOR_DBUV)
+    loss_db = (power_dbkw + 30.0) + tx_gain + rx_gain_dbi - loss.received_power_dbw(best_field, freq_mhz, rx_gain_dbi)
+    return HFPrediction(
+        utc_hours=hours, muf_mhz=path_muf, field_dbuv=total, signal_dbw=signal, noise_dbw=n_dbw, snr_db=snr,
+        reliability=rel, snr90_db=reliability.snr_at_percent_db(snr, d_up, d_lo, 90.0),
+        snr_upper_db=d_up, snr_lower_db=d_lo,
+        mufday=muf.probability_below_muf(freq_mhz, best_muf), mode=mode, takeoff_deg=take(elevs),
+        loss_db=loss_db, tx_gain_dbi=tx_gain, delay_ms=take(slants) / SPEED_OF_LIGHT_KM_PER_MS,
+        vheight_km=take(heights), distance_km=dist)

@@ -1,0 +1,89 @@
+"""Schedules as activities, coverage over the grid, the commands, and bad input."""
+
+import json
+import subprocess
+from datetime import datetime, timezone
+
+import pytest
+
+from tests.conftest import ROOT, SHARED
+from corridor.channels import Activity, get_channel
+from corridor.errors import CorridorError
+
+EXAMPLE = ROOT / "examples" / "radio" / "nkrr-2010-tashkent.yaml"
+BASE = {"station": "Test", "lat": 41.3, "lon": 69.2, "power_kw": 100, "frequency_khz": 7590,
+        "utc_start": "13:00", "utc_end": "14:00", "jammers": "none"}
+
+
+def make(**changes):
+    return Activity.create("radio", {**BASE, **changes}, id="t", start=datetime(2018, 2, 15, tzinfo=timezone.utc))
+
+
+@pytest.mark.parametrize("field,value", [
+    ("frequency_khz", 100), ("frequency_khz", 31000), ("power_kw", 0), ("utc_start", "25:00"),
+    ("month", 13), ("utc_end", "12:00"), ("lon", -69.2), ("lat", 38.5)])
+def test_bad_input_names_the_field(field, value):
+    changes = {field: value}
+    if field == "lat":          # the Yellow Sea, west of Korea
+        changes = {"lat": 37.0, "lon": 124.0}
+    with pytest.raises(CorridorError) as err:
+        make(**changes)
+    assert err.value.field.startswith("spec")
+
+
+def test_coverage_hf_with_jamming_reduces_reach(grid):
+    ch = get_channel("radio")
+    free = ch.coverage(make(), grid, draws=20)
+    jammed = ch.coverage(make(jammers="default"), grid, draws=20)
+    assert free.probability.shape == (20, grid.n_cells)
+    s_free, s_jam = free.summary(grid), jammed.summary(grid)
+    assert 0 < s_jam["reached_median"] < s_free["reached_median"] < s_free["population"]
+    assert s_free["reached_lower90"] <= s_free["reached_median"] <= s_free["reached_upper90"]
+    assert "receivers" in free.assumptions and free.extras["reliability_median"].shape == (1, grid.n_cells)
+
+
+def test_mediumwave_ground_wave_by_day_sky_wave_by_night(grid):
+    ch = get_channel("radio")
+    mw = {**BASE, "lat": 37.22, "lon": 126.56, "frequency_khz": 1188, "power_kw": 100}
+    start = datetime(2020, 12, 1, tzinfo=timezone.utc)
+    day = ch.coverage(Activity.create("radio", {**mw, "utc_start": "03:00", "utc_end": "04:00"}, id="d",
+                                      start=start), grid, draws=10)
+    night = ch.coverage(Activity.create("radio", {**mw, "utc_start": "15:00", "utc_end": "16:00"}, id="n",
+                                        start=start), grid, draws=10)
+    south, north = grid.lat < 38.5, grid.lat > 41.5
+    day_field, night_field = day.extras["field_dbuv"][0], night.extras["field_dbuv"][0]
+    assert day_field[south].mean() > day_field[north].mean() + 20        # ground wave falls off
+    assert night_field[north].mean() > day_field[north].mean() + 20      # sky wave at night
+    assert night.summary(grid)["reached_median"] > day.summary(grid)["reached_median"]
+
+
+def _run(*args):
+    return subprocess.run([str(ROOT / ".venv" / "bin" / "corridor"), *args], capture_output=True, text=True)
+
+
+def test_cli_predict_writes_reference_columns(tmp_path):
+    case = json.loads((SHARED / "data" / "reference" / "radio" / "voacapl" / "case05.json").read_text())
+    case["utc_hours"] = [3, 15]
+    src = tmp_path / "case.json"
+    src.write_text(json.dumps(case))
+    out = tmp_path / "pred.csv"
+    r = _run("radio", "predict", str(src), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    header = out.read_text().splitlines()[0].split(",")
+    assert header[:5] == ["lat", "lon", "utc_hour", "muf_mhz", "mode"] and len(out.read_text().splitlines()) == 1 + 667 * 2
+
+
+def test_cli_bad_case_exits_2_with_one_line(tmp_path):
+    case = json.loads((SHARED / "data" / "reference" / "radio" / "voacapl" / "case05.json").read_text())
+    case["month"] = 13
+    src = tmp_path / "case.json"
+    src.write_text(json.dumps(case))
+    out = tmp_path / "pred.csv"
+    r = _run("radio", "predict", str(src), "--out", str(out))
+    assert r.returncode == 2 and "month" in r.stderr and "Traceback" not in r.stderr
+    assert not out.exists()
+
+
+def test_example_schedule_is_dated_and_sourced():
+    text = EXAMPLE.read_text()
+    assert "HISTORICAL" in text and "source:" in text
