@@ -9,6 +9,7 @@ from corridor.channels.base import (Activity, Channel, ChannelSpec, Coverage, al
                                     get_channel, parse_activity, register)
 from corridor.channels import loudspeaker  # noqa: F401,E402  (registers the channel)
 from corridor.channels import radio  # noqa: F401,E402  (registers the channel)
+from corridor.channels import balloon  # noqa: F401,E402  (registers the channel)
 from corridor.channels import border  # noqa: F401,E402  (registers the channel)
 from corridor.channels import satellite  # noqa: F401,E402  (registers the channel)
 

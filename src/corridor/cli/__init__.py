@@ -22,13 +22,14 @@ app = typer.Typer(
     add_completion=False,
 )
 
-from corridor.cli import border, demo, geo, loudspeaker, radio, satellite  # noqa: E402,F401  (register commands)
+from corridor.cli import balloon, border, demo, geo, loudspeaker, radio, satellite  # noqa: E402,F401  (register commands)
 
 app.add_typer(geo.app, name="geo")
 app.add_typer(loudspeaker.app, name="loudspeaker")
 app.add_typer(radio.app, name="radio")
 app.add_typer(border.app, name="border")
 app.add_typer(satellite.app, name="satellite")
+app.add_typer(balloon.app, name="balloon")
 
 
 def main() -> None:

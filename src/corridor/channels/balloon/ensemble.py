@@ -1,0 +1,168 @@
+"""Ensembles of leaflet balloons and their payloads: drawing the uncertain inputs, flying them.
+
+A *launch* sends B balloons from one site; an *ensemble* repeats the launch D times (draws), each
+draw with its own forecast member, wind error, and per-balloon climb rate, float altitude, leak,
+timer errors and failures. Every release scatters its leaflets as parcels with their own fall
+speed and tumbling glide (:mod:`corridor.channels.balloon.fall`). All numbers are drawn from
+:class:`Assumptions`, whose defaults and sources are listed in ``docs/balloon-model.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from corridor.channels.balloon import fall, integrate
+from corridor.channels.balloon.interpolation import FLAG_NAMES, WindArrays
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """Uncertain inputs of a launch, as distributions (units in the names). Editable.
+
+    Sources: research note on balloons (§3.1 float 3–5 km and timers, RFA 2014; §3.7 leaflet
+    fall 0.5–1.5 m/s and glide 0.3–1 m/s from the flat-plate terminal speed and Pesavento &
+    Wang 2004; §5.3 flight model). Values marked *assumed* have no published measurement.
+    """
+
+    ascent_rate_range_m_s: tuple[float, float] = (1.5, 3.0)      # assumed (note §5.3: 2–3 m/s)
+    float_altitude_sd_m: float = 400.0                            # spread around the nominal float level, assumed
+    leak_range_m_s: tuple[float, float] = (-0.15, 0.0)            # slow leak while floating (note §5.3)
+    timer_sd_s: float = 300.0                                     # timer error, ± minutes (note §5.4)
+    timer_failure_probability: float = 0.10                       # assumed; failures are reported (note §3.4)
+    envelope_descent_m_s: float = 5.0                             # spent envelope, sea-level speed, assumed
+    launch_jitter_s: float = 1800.0                               # launch time ± 30 min, uniform
+    wind_error_sd_m_s: float = 2.0                                # per-draw wind bias per component (single forecast), assumed
+    leaflet_fall_median_m_s: float = 0.9                          # note §3.7/§5.3, lognormal median at sea level
+    leaflet_fall_sigma_log: float = 0.35                          # note §5.3
+    glide_range_m_s: tuple[float, float] = (0.0, 0.8)             # tumbling drift, random direction (note §3.7)
+    unopened_fraction: float = 0.05                               # bundles that do not open, assumed
+    unopened_fall_range_m_s: tuple[float, float] = (5.0, 20.0)    # note §3.7, unverified
+    found_share_range: tuple[float, float] = (0.2, 0.6)           # leaflets picked up by someone, assumed
+    ground_m: float = 0.0                                         # flat ground at sea level (no terrain model)
+
+    def as_text(self) -> dict[str, str]:
+        return {k: str(v) for k, v in asdict(self).items()}
+
+
+@dataclass(frozen=True)
+class LaunchPlan:
+    """What is launched: site, time, balloons, payload and timers (all user inputs)."""
+
+    lat_deg: float
+    lon_deg: float
+    launch_time_unix_s: float
+    balloons: int
+    leaflets_per_balloon: float
+    float_altitude_m: float
+    timers_h: tuple[float, ...]
+    launch_altitude_m: float = 50.0
+    ascent_rate_m_s: float | None = None   # None: drawn from the assumptions' range
+
+
+@dataclass
+class EnsembleResult:
+    """Landing points of every leaflet parcel and balloon envelope, by draw."""
+
+    draws: int
+    balloons: int
+    parcel_draw: np.ndarray          # (P,) draw index of each parcel
+    parcel_lat: np.ndarray
+    parcel_lon: np.ndarray
+    parcel_leaflets: np.ndarray      # leaflets each parcel stands for
+    parcel_opened: np.ndarray        # False for unopened bundles
+    parcel_aloft: np.ndarray         # False when the payload came down with the balloon
+    envelope_lat: np.ndarray         # (draws, balloons)
+    envelope_lon: np.ndarray
+    drops: np.ndarray                # (draws, balloons, K, 4)
+    extrapolated_steps: dict[str, int] = field(default_factory=dict)
+    found_share: np.ndarray | None = None   # (draws,) share of landed leaflets found
+
+
+def _per_draw_uniforms(draws: int, seed: int) -> np.ndarray:
+    """Scrambled Sobol points (draws × 5) for the inputs shared by a draw's balloons.
+
+    Quasi-random points spread the draws evenly over wind bias, launch-time jitter, forecast
+    member and the share of leaflets found, so ensemble means converge faster than with
+    independent draws (Owen-scrambled Sobol sequence, ``scipy.stats.qmc``).
+    """
+    import warnings
+
+    from scipy.stats import qmc
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)       # balance is best for powers of two
+        return qmc.Sobol(d=5, scramble=True, seed=seed).random(draws)
+
+
+def _sample(rng: np.random.Generator, plan: LaunchPlan, a: Assumptions, draws: int, members: int, seed: int):
+    from scipy.stats import norm
+
+    n = draws * plan.balloons
+    per_draw = lambda x: np.repeat(x, plan.balloons)  # noqa: E731
+    q = _per_draw_uniforms(draws, seed)
+    member = per_draw(np.minimum((q[:, 3] * members).astype(np.int64), members - 1))
+    t0 = plan.launch_time_unix_s + per_draw(a.launch_jitter_s * (2.0 * q[:, 2] - 1.0)) \
+        + rng.uniform(0, 600, n)                       # balloons of one launch go up over ~10 min
+    sd = a.wind_error_sd_m_s if members == 1 else 0.0
+    du = per_draw(sd * norm.ppf(q[:, 0]))
+    dv = per_draw(sd * norm.ppf(q[:, 1]))
+    found = a.found_share_range[0] + q[:, 4] * (a.found_share_range[1] - a.found_share_range[0])
+    ascent = (np.full(n, plan.ascent_rate_m_s) if plan.ascent_rate_m_s
+              else rng.uniform(*a.ascent_rate_range_m_s, n))
+    z_float = np.maximum(plan.float_altitude_m + rng.normal(0, a.float_altitude_sd_m, n),
+                         plan.launch_altitude_m + 300.0)
+    leak = rng.uniform(*a.leak_range_m_s, n)
+    timers = np.asarray(plan.timers_h, float) * 3600.0
+    rel = t0[:, None] + timers[None, :] + rng.normal(0, a.timer_sd_s, (n, timers.size))
+    rel = np.maximum(rel, t0[:, None] + 60.0)
+    failed = rng.random((n, timers.size)) < a.timer_failure_probability
+    rel = np.where(failed, np.nan, rel)
+    rel = np.sort(rel, axis=1)                        # NaN (failed) last
+    return dict(member=member, t0=t0, ascent=ascent, z_float=z_float, leak=leak, releases=rel,
+                du=du, dv=dv, found=found)
+
+
+def fly(plan: LaunchPlan, wind: WindArrays, *, draws: int = 100, parcels_per_release: int = 24,
+        assumptions: Assumptions | None = None, seed: int = 0) -> EnsembleResult:
+    """Fly ``draws`` repetitions of a launch and let every payload fall; see the module doc."""
+    a = assumptions or Assumptions()
+    rng = np.random.default_rng(seed)
+    s = _sample(rng, plan, a, draws, wind.members, seed)
+    n, k = s["releases"].shape
+    W = wind.args
+    t_end = s["t0"] + (max(plan.timers_h) + 2.0) * 3600.0
+    drops, aloft, end, counts = integrate.fly_balloons(
+        W, s["member"], s["t0"], np.full(n, plan.lat_deg), np.full(n, plan.lon_deg % 360.0),
+        np.full(n, plan.launch_altitude_m), s["ascent"], s["z_float"], s["leak"],
+        np.full(n, a.envelope_descent_m_s), t_end, s["releases"], a.ground_m, s["du"], s["dv"])
+    # each payload: opened parcels plus one unopened bundle parcel
+    per_payload = plan.leaflets_per_balloon / k
+    src = np.repeat(np.arange(n * k), parcels_per_release + 1)
+    opened = np.tile(np.r_[np.ones(parcels_per_release, bool), False], n * k)
+    flat = drops.reshape(n * k, 4)[src]
+    air = aloft.reshape(n * k)[src]
+    balloon = src // k
+    fall_rate, gu, gv = fall.draw_parcels(rng, opened, a)
+    gu = gu + s["du"][balloon]
+    gv = gv + s["dv"][balloon]
+    land, c2 = integrate.fall_parcels(W, s["member"][balloon], flat[:, 0], flat[:, 1], flat[:, 2],
+                                      np.where(air, flat[:, 3], a.ground_m + 1e-3), fall_rate, gu, gv,
+                                      a.ground_m)
+    leaflets = np.where(opened, per_payload * (1 - a.unopened_fraction) / parcels_per_release,
+                        per_payload * a.unopened_fraction)
+    total = counts.sum(axis=0) + c2.sum(axis=0)
+    found = s["found"]
+    return EnsembleResult(
+        draws=draws, balloons=plan.balloons, parcel_draw=balloon // plan.balloons,
+        parcel_lat=land[:, 1], parcel_lon=_lon180(land[:, 2]), parcel_leaflets=leaflets,
+        parcel_opened=opened, parcel_aloft=air,
+        envelope_lat=end[:, 1].reshape(draws, plan.balloons),
+        envelope_lon=_lon180(end[:, 2]).reshape(draws, plan.balloons),
+        drops=drops.reshape(draws, plan.balloons, k, 4),
+        extrapolated_steps={FLAG_NAMES[1 << b]: int(total[b]) for b in range(4)}, found_share=found)
+
+
+def _lon180(lon):
+    return (np.asarray(lon) + 180.0) % 360.0 - 180.0

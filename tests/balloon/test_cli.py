@@ -1,0 +1,117 @@
+"""``corridor balloon`` as a user runs it: real processes, real exit codes, one-line errors."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.conftest import SHARED
+from corridor.channels.balloon.legal import LEGAL_NOTICE
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples" / "balloon"
+FLIGHTS = SHARED / "data" / "reference" / "balloon" / "tawhiri"
+
+
+def run_process(*args):
+    """A real process, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "corridor", "balloon", *args], capture_output=True, text=True,
+                          env=os.environ.copy(), timeout=600)
+
+
+@pytest.fixture
+def run(capsys, monkeypatch):
+    """The same command line in this process (``corridor.cli.main``), to keep the tests fast."""
+    from corridor.cli import main
+
+    def _run(*args):
+        monkeypatch.setattr(sys, "argv", ["corridor", "balloon", *args])
+        try:
+            main()
+            code = 0
+        except SystemExit as exc:
+            code = exc.code or 0
+        out = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, out.out, out.err)
+
+    return _run
+
+
+def assert_user_error(proc, *fragments):
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    lines = [line for line in proc.stderr.strip().splitlines() if line.strip()]
+    assert len(lines) == 1, proc.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+@pytest.mark.skipif(not FLIGHTS.is_dir(), reason="reference data not present")
+def test_predict_writes_the_reference_columns_and_matches_tawhiri(tmp_path, run):
+    out = tmp_path / "F05.csv"
+    proc = run("predict", str(FLIGHTS / "F05.json"), "--wind",
+               str(SHARED / "data" / "wind" / "korea_ref_wind_B_rotating.nc"), "--out", str(out), "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["legal_notice"] == LEGAL_NOTICE
+    ours = pd.read_csv(out)
+    ref = json.loads((FLIGHTS / "F05.json").read_text())["trajectory"]["rows"]
+    assert list(ours.columns) == ["stage", "time_unix_s", "elapsed_s", "latitude_deg", "longitude_deg", "altitude_m"]
+    assert len(ours) == len(ref)
+    assert abs(ours.latitude_deg.iloc[-1] - ref[-1][3]) < 1e-6 and abs(ours.longitude_deg.iloc[-1] - ref[-1][4]) < 1e-6
+
+
+def test_bad_flights_are_one_line_errors_and_write_nothing(tmp_path, run):
+    flight = json.loads((EXAMPLES / "float-flight.json").read_text())
+    out = tmp_path / "track.csv"
+    high = dict(flight, inputs=dict(flight["inputs"], float_altitude_m=15000.0))
+    (tmp_path / "high.json").write_text(json.dumps(high))
+    assert_user_error(run_process("predict", str(tmp_path / "high.json"), "--wind", "gfs-2011-01-15", "--out", str(out)),
+                      "high.json", "float_altitude_m=15000.0", "top level")
+    far = dict(flight, inputs=dict(flight["inputs"], launch_time_utc="2012-05-01T00:00:00Z"))
+    (tmp_path / "far.json").write_text(json.dumps(far))
+    assert_user_error(run("predict", str(tmp_path / "far.json"), "--wind", "rotating-2011-10-11", "--out", str(out)),
+                      "far.json", "launch_time_unix_s", "time range")
+    assert not out.exists()
+
+
+def test_wind_without_v_and_negative_counts_are_refused(tmp_path, run):
+    from corridor.channels.balloon.samples import open_sample
+
+    open_sample("gfs-2011-01-15").drop_vars("v").isel(member=0).to_netcdf(tmp_path / "no_v.nc")
+    assert_user_error(run("launch", str(EXAMPLES / "paju-january.yaml"), "--wind", str(tmp_path / "no_v.nc")),
+                      "no_v.nc", "v")
+    text = (EXAMPLES / "paju-january.yaml").read_text().replace("balloons: 20", "balloons: -3")
+    (tmp_path / "neg.yaml").write_text(text)
+    assert_user_error(run("launch", str(tmp_path / "neg.yaml")), "neg.yaml", "spec.balloons=-3")
+    text = (EXAMPLES / "paju-southerly.yaml").read_text().replace("timers_h: [2, 3, 4]", "timers_h: [2, 3, 47]")
+    (tmp_path / "late.yaml").write_text(text)
+    assert_user_error(run("launch", str(tmp_path / "late.yaml")), "late.yaml", "timers_h", "after the wind field")
+
+
+def test_launch_json_puts_the_south_first_with_intervals(run):
+    proc = run("launch", str(EXAMPLES / "paju-january.yaml"), "--draws", "20", "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert list(data["leaflet_share"])[0] == "south"
+    south = data["leaflet_share"]["south"]
+    assert south["lower90"] <= south["median"] <= south["upper90"] and south["median"] > 0.3
+    assert data["people_finding_a_leaflet"]["reached_median"] == 0
+    assert data["legal_notice"] == LEGAL_NOTICE
+
+
+def test_windows_scan_every_hour_of_the_field(tmp_path, run):
+    out = tmp_path / "w.png"
+    proc = run("windows", "--site", "paju", "--wind", "rotating-2011-10-11", "--balloons", "8",
+               "--timers", "2,3", "--out", str(out), "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    hours = data["hours"]
+    assert len(hours) == 46                          # 00Z 11th .. 21Z 12th: the last timer stays inside the field
+    assert hours[0]["south"] > 0.8 and hours[-1]["north"] > 0.7   # winds turn from NW to SE
+    assert out.stat().st_size > 50_000
+    assert_user_error(run("windows", "--site", "seoul", "--wind", "gfs-2011-01-15"), "--site='seoul'")
