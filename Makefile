@@ -12,6 +12,7 @@ UV     := $(BIN)/uv
 STAMP  := $(VENV)/.installed
 OUT    ?= out
 PYTEST_ARGS ?=
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test setup bench lock clean browser
 
@@ -27,10 +28,17 @@ setup: $(STAMP)
 demo: setup
 	$(BIN)/corridor demo --out $(OUT)
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: setup
+# The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+bench: setup browser
+	@command -v wrk >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk
 	$(BIN)/python bench/run_all.py
 
 # Re-resolve the pinned versions after changing dependencies in pyproject.toml.

@@ -42,3 +42,20 @@ def grid():
     from corridor.geo import load_grid
 
     return load_grid(5.0, 2026)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test that gets a database (through ``db_url``) is marked ``db``."""
+    for item in items:
+        if "db_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)
+
+
+@pytest.fixture()
+def db_url(tmp_path):
+    """A fresh, empty database for one test: a SQLite file, or a new PostgreSQL schema."""
+    from tests.databases import drop_database, fresh_database_url
+
+    url = fresh_database_url(tmp_path)
+    yield url
+    drop_database(url)

@@ -22,14 +22,23 @@ app = typer.Typer(
     add_completion=False,
 )
 
-from corridor.cli import balloon, border, demo, geo, loudspeaker, radio, satellite  # noqa: E402,F401  (register commands)
+from corridor.cli import balloon, border, coalition, demo, evidence, geo, loudspeaker, radio, satellite  # noqa: E402,F401  (register commands)
 
 app.add_typer(geo.app, name="geo")
+app.add_typer(coalition.db_app, name="db")
+app.add_typer(coalition.org_app, name="org")
+app.add_typer(coalition.user_app, name="user")
+app.add_typer(coalition.audit_app, name="audit")
+app.add_typer(coalition.token_app, name="token")
+app.command("import-hxl")(coalition.import_hxl)
+app.command("export-hxl")(coalition.export_hxl)
+app.command("serve")(coalition.serve)
 app.add_typer(loudspeaker.app, name="loudspeaker")
 app.add_typer(radio.app, name="radio")
 app.add_typer(border.app, name="border")
 app.add_typer(satellite.app, name="satellite")
 app.add_typer(balloon.app, name="balloon")
+app.add_typer(evidence.app, name="evidence")
 
 
 def main() -> None:

@@ -68,6 +68,7 @@ class Actor:
 
     user_id: int
     roles: Mapping[int, Role] = field(default_factory=dict)
+    label: str | None = None   # how the audit log names it (default ``user:<id>``)
 
     def role_in(self, org_id: int) -> Role | None:
         return self.roles.get(org_id)

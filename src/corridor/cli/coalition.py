@@ -1,0 +1,233 @@
+"""Coalition service commands: the database, organisations, users, HXL exchange, audit, server."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from sqlalchemy import select
+
+from corridor.cli.console import console, err_console
+from corridor.errors import CorridorError
+
+Db = Annotated[Optional[str], typer.Option("--db", help="Database URL (default: $CORRIDOR_DATABASE_URL or the local SQLite file).")]
+
+db_app = typer.Typer(help="The database.", no_args_is_help=True)
+org_app = typer.Typer(help="Organisations.", no_args_is_help=True)
+user_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens (each acts for one organisation).", no_args_is_help=True)
+
+
+def _engine(db: str | None):
+    from corridor.store import make_engine, upgrade
+
+    try:
+        upgrade(db)
+    except Exception as exc:  # an unreachable server or a bad URL is the user's to fix
+        raise CorridorError(f"cannot open the database ({type(exc).__name__}: {str(exc).splitlines()[0][:160]})",
+                            field="--db") from None
+    return make_engine(db)
+
+
+def _org(s, name: str):
+    from corridor.coalition.tables import Organisation
+
+    org = s.execute(select(Organisation).where(Organisation.name == name)).scalar_one_or_none()
+    if org is None:
+        raise CorridorError("no such organisation", field="--org", value=name,
+                            hint="create it with `corridor org create NAME`")
+    return org
+
+
+def _admin(org_id: int, what: str):
+    from corridor.coalition.permissions import Actor, Role
+
+    return Actor(0, {org_id: Role.OWNER}, label=f"cli:{what}")
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: Db = None) -> None:
+    """Create or migrate the database to the latest schema."""
+    from corridor.store import database_url, upgrade
+
+    try:
+        rev = upgrade(db)
+    except Exception as exc:
+        raise CorridorError(f"cannot open the database ({type(exc).__name__})", field="--db") from None
+    url = database_url(db)
+    console.print(f"Database at revision [bold]{rev}[/] ({url.split('@')[-1]})")
+
+
+@org_app.command("create")
+def org_create(name: Annotated[str, typer.Argument(help="Organisation name.")], db: Db = None) -> None:
+    """Create an organisation."""
+    from corridor.coalition import ledger
+    from corridor.store import session_scope
+
+    engine = _engine(db)
+    with session_scope(engine) as s:
+        org = ledger.create_organisation(s, name)
+        console.print(f"Created organisation [bold]{org.name}[/] (id {org.id})")
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="Login name (e.g. an e-mail address).")],
+    org: Annotated[str, typer.Option("--org", help="Organisation to join.")],
+    role: Annotated[str, typer.Option("--role", help="owner, editor or viewer.")] = "viewer",
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input.")] = False,
+    db: Db = None,
+) -> None:
+    """Create an account (or add an existing one to another organisation) with a role."""
+    from corridor.coalition import ledger
+    from corridor.coalition.permissions import Role
+    from corridor.coalition.tables import User
+    from corridor.store import session_scope
+
+    try:
+        role_ = Role(role)
+    except ValueError:
+        raise CorridorError("must be owner, editor or viewer", field="--role", value=role) from None
+    engine = _engine(db)
+    with session_scope(engine) as s:
+        organisation = _org(s, org)
+        user = s.execute(select(User).where(User.username == username.strip().lower())).scalar_one_or_none()
+        if user is None:
+            if password_stdin:
+                password = sys.stdin.readline().rstrip("\n")
+            else:
+                password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+            user = ledger.create_user(s, username, password)
+        ledger.set_membership(s, user, organisation, role_)
+        note = " (an owner must set up two-factor authentication at first sign-in)" if role_ is Role.OWNER else ""
+        console.print(f"{user.username} is {role_.value} of {organisation.name}{note}")
+
+
+def import_hxl(
+    file: Annotated[Path, typer.Argument(help="HXL-tagged CSV (see docs/coalition.md).")],
+    org: Annotated[str, typer.Option("--org", help="Organisation the activities belong to.")],
+    db: Db = None,
+) -> None:
+    """Import activities from HXL CSV: every row is checked first; all rows or none."""
+    from corridor.coalition import hxl, ledger
+    from corridor.store import session_scope
+
+    rows = hxl.read_hxl(file)
+    engine = _engine(db)
+    with session_scope(engine) as s:
+        organisation = _org(s, org)
+        report = ledger.import_rows(s, _admin(organisation.id, "import"), organisation.id, rows, source=str(file))
+    console.print(f"Imported {report['activities']} activities into {report['campaigns']} campaign(s) of {org}")
+
+
+def export_hxl(
+    out: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
+    org: Annotated[str, typer.Option("--org", help="Export what this organisation may read.")],
+    db: Db = None,
+) -> None:
+    """Export the activities an organisation may read (its own and shared ones) as HXL CSV."""
+    from corridor.atomic import check_writable
+    from corridor.coalition import hxl, ledger
+    from corridor.coalition.permissions import Actor, Role
+    from corridor.store import session_scope
+
+    check_writable(out)
+    engine = _engine(db)
+    with session_scope(engine) as s:
+        organisation = _org(s, org)
+        rows = ledger.export_rows(s, Actor(0, {organisation.id: Role.VIEWER}, label="cli:export"))
+        hxl.write_hxl(rows, out)
+    console.print(f"Wrote {len(rows)} activities to {out}")
+
+
+@audit_app.command("verify")
+def audit_verify(db: Db = None) -> None:
+    """Check the audit log's hash chain; exit 1 and name the first bad entry if it was altered."""
+    from corridor.coalition import ledger
+    from corridor.store import session_scope
+
+    engine = _engine(db)
+    with session_scope(engine) as s:
+        n, broken = ledger.verify_audit(s)
+    if broken is None:
+        console.print(f"Audit log intact: {n} entries")
+        return
+    err_console.print(f"[bold red]Audit log altered[/] at entry {broken.seq}: {broken.reason}")
+    raise typer.Exit(1)
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", help="Worker processes (one per core is a good start).")] = 1,
+    db: Db = None,
+) -> None:
+    """Run the web service (pages and JSON API) with uvicorn."""
+    import os
+
+    import uvicorn
+
+    from corridor.store import database_url, upgrade
+    from corridor.store.engine import ENV_URL
+    from corridor.web.app import create_app
+
+    if not 0 < port < 65536:
+        raise CorridorError("must be between 1 and 65535", field="--port", value=port)
+    if not 1 <= workers <= 64:
+        raise CorridorError("must be between 1 and 64", field="--workers", value=workers)
+    try:
+        upgrade(db)
+    except Exception as exc:
+        raise CorridorError(f"cannot open the database ({type(exc).__name__})", field="--db") from None
+    console.print(f"Corridor at http://{host}:{port}/ (Ctrl+C to stop)")
+    if workers == 1:
+        uvicorn.run(create_app(db, migrate=False), host=host, port=port, log_level="warning")
+    else:
+        os.environ[ENV_URL] = database_url(db)
+        uvicorn.run("corridor.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                    log_level="warning")
+
+
+@token_app.command("create")
+def token_create(
+    username: Annotated[str, typer.Argument(help="The account the token acts as.")],
+    org: Annotated[str, typer.Option("--org", help="The one organisation the token acts for.")],
+    role: Annotated[str, typer.Option("--role", help="viewer, editor or owner (at most the user's own role).")] = "viewer",
+    name: Annotated[str, typer.Option("--name", help="A label, e.g. the script that uses it.")] = "",
+    db: Db = None,
+) -> None:
+    """Create an API token; it is printed once and only its hash is stored."""
+    from corridor.coalition import ledger
+    from corridor.coalition.permissions import Role
+    from corridor.coalition.tables import User
+    from corridor.store import session_scope
+
+    try:
+        role_ = Role(role)
+    except ValueError:
+        raise CorridorError("must be owner, editor or viewer", field="--role", value=role) from None
+    engine = _engine(db)
+    with session_scope(engine) as s:
+        organisation = _org(s, org)
+        user = s.execute(select(User).where(User.username == username.strip().lower())).scalar_one_or_none()
+        if user is None:
+            raise CorridorError("no such user", field="username", value=username)
+        token, record = ledger.create_token(s, user, organisation, role_, name=name)
+        token_id = record.id
+    console.print(f"Token {token_id} for {username} in {org} ({role_.value}); store it now, it is not shown again:")
+    print(token)
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: Annotated[int, typer.Argument(help="The token's number.")], db: Db = None) -> None:
+    """Revoke an API token."""
+    from corridor.coalition import ledger
+    from corridor.store import session_scope
+
+    engine = _engine(db)
+    with session_scope(engine) as s:
+        ledger.revoke_token(s, token_id)
+    console.print(f"Token {token_id} revoked")

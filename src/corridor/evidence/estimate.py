@@ -1,0 +1,153 @@
+"""Composition: from validated respondents to post-stratified exposure estimates per channel.
+
+The statistics live in plain functions (:mod:`~corridor.evidence.mrp`,
+:mod:`~corridor.evidence.raking`, :mod:`~corridor.evidence.diagnostics`); this module runs them
+in order for each channel and packs the result, with its assumptions, into an
+:class:`ExposureEstimate`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from corridor.errors import CorridorError
+from corridor.evidence import mrp
+from corridor.evidence.diagnostics import diagnose
+from corridor.evidence.frame import poststrat_frame
+from corridor.evidence.raking import raked_share
+from corridor.evidence.vocabulary import CHANNELS, age_group_index
+from corridor.geo.names import PROVINCES
+
+ASSUMPTIONS = {
+    "estimand": "share of civilians aged 15 and over who had ever been exposed to the channel "
+                "by the given year (post-stratified to the 2008 census, scaled to the UN total)",
+    "model": "per channel, a hierarchical logistic regression on cell counts (province effects "
+             "with a border-province predictor; sex, urban/rural, age group, departure-year "
+             "trend), fitted in PyMC with nutpie; dont_know and refused answers left out",
+    "frame": "2008 census province x sex x urban/rural; age split by the national age and sex "
+             "structure (same in every province); 2008 cell shares kept",
+    "selection": "MRP corrects for who left (province, sex, urban/rural, age, year) but not for "
+                 "selection on exposure itself: people exposed to outside media may be more "
+                 "likely to leave, so shares may be overstated",
+}
+
+
+@dataclass
+class ChannelEstimate:
+    """One channel's result; ``share`` etc. are None when the diagnostics gate failed."""
+
+    channel: str
+    raw_share: float | None
+    respondents_valid: int
+    share: float | None = None
+    lower90: float | None = None
+    upper90: float | None = None
+    provinces: dict[str, dict] = field(default_factory=dict)
+    diagnostics: dict = field(default_factory=dict)
+    refused_because: list[str] = field(default_factory=list)
+    raking: dict | None = None
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        out = {"raw_share": _r(self.raw_share), "share": _r(self.share), "lower90": _r(self.lower90),
+               "upper90": _r(self.upper90), **self.diagnostics,
+               "respondents_valid": self.respondents_valid}
+        if self.refused_because:
+            out["not_shown_because"] = "; ".join(self.refused_because)
+        return out
+
+
+@dataclass
+class ExposureEstimate:
+    """Per channel (and province) posterior of the share exposed, with diagnostics."""
+
+    year: int
+    respondents: int
+    channels: dict[str, ChannelEstimate]
+    synthetic: bool = False
+    assumptions: dict = field(default_factory=lambda: dict(ASSUMPTIONS))
+
+    def as_dict(self) -> dict:
+        out = {"year": self.year, "respondents": self.respondents,
+               "channels": {k: v.as_dict() for k, v in self.channels.items()},
+               "assumptions": self.assumptions}
+        if self.synthetic:
+            out["synthetic"] = True
+        return out
+
+
+def _r(x):
+    return None if x is None else round(float(x), 4)
+
+
+def model_columns(respondents: pd.DataFrame) -> pd.DataFrame:
+    """Add the model's codes to validated respondents (province index, 0/1 sex and urban, age group)."""
+    df = respondents.copy()
+    df["province_index"] = [PROVINCES.index(p) for p in df["province"]]
+    df["female"] = (df["sex"] == "female").astype(int)
+    df["urban"] = df["urban"].astype(int)
+    df["age_index"] = age_group_index(df["year_left"] - df["birth_year"])
+    return df
+
+
+def estimate_exposure(respondents: pd.DataFrame, year: int = 2019, *, channels=CHANNELS,
+                      draws: int = 1000, tune: int = 600, seed: int = 0, raking: bool = True,
+                      compiled=None, retry: bool = True,
+                      progress=lambda msg: None) -> ExposureEstimate:
+    """MRP estimate of the share exposed by ``year`` for each channel, gated by diagnostics.
+
+    ``respondents`` are validated canonical rows (see :func:`corridor.evidence.canonical.read_canonical`).
+    A fit that fails the gate is sampled once more with a diagonal mass matrix, a higher
+    ``target_accept``, longer tuning and at least 1,000 draws per chain; if it still fails, its share is withheld and the
+    reasons are given.
+    """
+    if len(respondents) == 0:
+        raise CorridorError("no respondents to estimate from", field="respondents", value=0)
+    years = respondents["year_left"]
+    if year < years.min() - 5 or year > years.max() + 5:
+        raise CorridorError(f"no respondent left within 5 years of it (they left "
+                            f"{years.min()}–{years.max()})", field="--year", value=year)
+    df = model_columns(respondents)
+    frame = poststrat_frame(year)
+    cells = mrp.aggregate_cells(df, channels)
+    if compiled is None:
+        progress("compiling the model")
+        compiled = mrp.compile_model(cells.covariates)
+    out = {}
+    for i, ch in enumerate(channels):
+        progress(f"{ch} ({i + 1}/{len(channels)})")
+        t0 = time.perf_counter()
+        valid = int(cells.valid[ch].sum())
+        raw = float(cells.yes[ch].sum() / valid) if valid else None
+        est = ChannelEstimate(ch, raw, valid)
+        if valid == 0:
+            est.refused_because = ["no yes/no answers"]
+            out[ch] = est
+            continue
+        idata = mrp.sample(compiled, cells, ch, draws=draws, tune=tune, seed=seed + i)
+        diag = diagnose(idata, mrp.PARAMETERS)
+        if not diag.passed and retry:
+            idata = mrp.sample(compiled, cells, ch, draws=max(draws, 1000), tune=max(tune, 1500),
+                               seed=seed + 100 + i, target_accept=0.98, low_rank=False)
+            diag = diagnose(idata, mrp.PARAMETERS)
+        est.diagnostics = diag.as_dict()
+        if diag.passed:
+            post = mrp.poststratify(mrp.posterior_draws(idata), frame, year)
+            est.share = float(np.median(post["national"]))
+            est.lower90, est.upper90 = (float(v) for v in np.percentile(post["national"], [5, 95]))
+            est.provinces = {p: {"share": float(np.median(d)),
+                                 "lower90": float(np.percentile(d, 5)),
+                                 "upper90": float(np.percentile(d, 95))}
+                             for p, d in post["provinces"].items()}
+        else:
+            est.refused_because = diag.problems
+        if raking:
+            est.raking = raked_share(df, frame, ch, year)
+        est.seconds = time.perf_counter() - t0
+        out[ch] = est
+    synthetic = "study" in respondents and respondents["study"].astype(str).str.contains("SYNTHETIC").any()
+    return ExposureEstimate(year, len(respondents), out, synthetic=bool(synthetic))

@@ -1,0 +1,25 @@
+"""The declarative base every Corridor table derives from.
+
+A naming convention gives every index and constraint a stable, predictable name, so that
+Alembic migrations can refer to them on SQLite and PostgreSQL alike (SQLAlchemy documentation,
+"Configuring Constraint Naming Conventions").
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Base class of all Corridor tables (one shared ``MetaData``)."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)

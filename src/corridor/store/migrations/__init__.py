@@ -1,0 +1,1 @@
+"""Alembic migrations of the Corridor database (one revision file per schema change)."""

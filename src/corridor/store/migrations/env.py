@@ -1,0 +1,38 @@
+"""Alembic environment: runs migrations on the connection :func:`corridor.store.upgrade` passes in."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from corridor.store.base import Base
+from corridor.store.engine import make_engine
+
+# Table modules register themselves on Base.metadata (used by ``alembic revision --autogenerate``).
+import corridor.coalition.tables  # noqa: E402,F401
+import corridor.evidence.tables  # noqa: E402,F401
+
+target_metadata = Base.metadata
+config = context.config
+
+
+def _run(connection) -> None:
+    context.configure(connection=connection, target_metadata=target_metadata,
+                      render_as_batch=connection.dialect.name == "sqlite")
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
+                      literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+else:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+    else:
+        engine = make_engine(config.get_main_option("sqlalchemy.url"))
+        with engine.begin() as conn:
+            _run(conn)
+        engine.dispose()

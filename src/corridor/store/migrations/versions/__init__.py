@@ -1,0 +1,1 @@
+"""Revision files, applied in order by :func:`corridor.store.upgrade`."""

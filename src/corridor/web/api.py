@@ -1,0 +1,319 @@
+"""The JSON API (``/api/v1``): everything the pages do, described by OpenAPI at ``/openapi.json``.
+
+Authenticate with a session cookie (browser; writes need the ``X-CSRF-Token`` header) or with
+``Authorization: Bearer <token>`` (an API token scoped to one organisation).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import PlainTextResponse, Response
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from corridor.coalition import hxl, ledger
+from corridor.coalition.permissions import Role, Visibility
+from corridor.coalition.tables import ActivityRecord, Campaign, Organisation
+from corridor.web.app import DB
+from corridor.web.auth import Identity, check_csrf, identify, is_owner_anywhere, ledger_version
+
+router = APIRouter(prefix="/api/v1", tags=["ledger"])
+
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Text200 = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+def _no_nul(value):
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+def identity_required(request: Request, s: Session = DB) -> Identity:
+    ident = identify(request, s)
+    if ident is None:
+        raise HTTPException(401, "sign in or send an API token")
+    if not ident.via_token and is_owner_anywhere(ident.actor) and not ident.user.totp_secret:
+        raise HTTPException(403, "owners must set up two-factor authentication first (/account/2fa)")
+    return ident
+
+
+def writer(request: Request, ident: Identity = Depends(identity_required)) -> Identity:
+    check_csrf(ident, request.headers.get("x-csrf-token"))
+    return ident
+
+
+class CampaignIn(Strict):
+    org_id: Id
+    name: Text200
+    channel: Annotated[str, Field(min_length=1, max_length=40)]
+    goal: Annotated[str, Field(max_length=5000)] = ""
+    start_date: date
+    end_date: date | None = None
+    budget_amount: Annotated[float, Field(ge=0, le=1e12)] | None = None
+    budget_currency: Annotated[str, Field(min_length=3, max_length=3)] = "USD"
+
+    _nul = field_validator("name", "goal", "channel")(_no_nul)
+
+
+class CampaignPatch(Strict):
+    name: Text200 | None = None
+    goal: Annotated[str, Field(max_length=5000)] | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    budget_amount: Annotated[float, Field(ge=0, le=1e12)] | None = None
+    budget_currency: Annotated[str, Field(min_length=3, max_length=3)] | None = None
+
+    _nul = field_validator("name", "goal")(_no_nul)
+
+
+class CampaignOut(BaseModel):
+    id: int
+    org_id: int
+    organisation: str
+    name: str
+    channel: str
+    goal: str
+    start_date: date
+    end_date: date | None
+    budget_amount: float | None
+    budget_currency: str
+    budget_usd: float | None
+    visibility: str
+    activities: int
+
+
+class ShareIn(Strict):
+    visibility: Visibility
+
+
+class ActivityIn(Strict):
+    id: Text200
+    title: Annotated[str, Field(max_length=300)] = ""
+    start: datetime
+    end: datetime | None = None
+    spec: dict[str, Any]
+    provinces: Annotated[list[Annotated[str, Field(max_length=60)]], Field(max_length=20)] = []
+    cost_amount: Annotated[float, Field(ge=0, le=1e12)] | None = None
+    cost_currency: Annotated[str, Field(min_length=3, max_length=3)] = "USD"
+
+    _nul = field_validator("id", "title")(_no_nul)
+
+
+class ActivityPatch(Strict):
+    title: Annotated[str, Field(max_length=300)] | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    spec: dict[str, Any] | None = None
+    provinces: Annotated[list[Annotated[str, Field(max_length=60)]], Field(max_length=20)] | None = None
+    cost_amount: Annotated[float, Field(ge=0, le=1e12)] | None = None
+    cost_currency: Annotated[str, Field(min_length=3, max_length=3)] | None = None
+
+
+class ActivityOut(BaseModel):
+    id: int
+    public_id: str
+    campaign_id: int
+    org_id: int
+    channel: str
+    title: str
+    start: datetime
+    end: datetime | None
+    spec: dict[str, Any]
+    provinces: list[str]
+    cost_amount: float | None
+    cost_currency: str
+    cost_usd: float | None
+
+
+class OrgOut(BaseModel):
+    id: int
+    name: str
+    role: Role
+
+
+def cached_json(request: Request, s: Session, ident: Identity, compute) -> Response:
+    """Serve a read endpoint's JSON from the app's cache while the ledger has not changed."""
+    version = ledger_version(request, s)
+    key = (tuple(sorted((org, role.value) for org, role in ident.actor.roles.items())),
+           request.url.path, str(request.query_params), version)
+    cache = request.app.state.response_cache
+    body = cache.get(key)
+    if body is None:
+        body = json.dumps(jsonable_encoder(compute()), ensure_ascii=False, separators=(",", ":")).encode()
+        cache.put(key, body)
+    return Response(body, media_type="application/json")
+
+
+def campaign_out(s: Session, c: Campaign, *, org_names: dict[int, str] | None = None,
+                 counts: dict[int, int] | None = None) -> CampaignOut:
+    name = org_names[c.org_id] if org_names else s.get(Organisation, c.org_id).name
+    n = counts.get(c.id, 0) if counts is not None else len(c.activities)
+    return CampaignOut(id=c.id, org_id=c.org_id, organisation=name, name=c.name, channel=c.channel,
+                       goal=c.goal, start_date=c.start_date, end_date=c.end_date,
+                       budget_amount=c.budget_amount, budget_currency=c.budget_currency,
+                       budget_usd=c.budget_usd, visibility=c.visibility, activities=n)
+
+
+def activity_out(a: ActivityRecord) -> ActivityOut:
+    return ActivityOut(id=a.id, public_id=a.public_id, campaign_id=a.campaign_id, org_id=a.org_id,
+                       channel=a.channel, title=a.title, start=a.start, end=a.end, spec=a.spec,
+                       provinces=a.provinces or [], cost_amount=a.cost_amount, cost_currency=a.cost_currency,
+                       cost_usd=a.cost_usd)
+
+
+@router.get("/orgs", response_model=list[OrgOut])
+def list_orgs(s: Session = DB, ident: Identity = Depends(identity_required)):
+    """Organisations you belong to, with your role in each."""
+    return [OrgOut(id=o.id, name=o.name, role=ident.actor.roles[o.id]) for o in ledger.organisations_of(s, ident.actor)]
+
+
+@router.get("/campaigns", response_model=list[CampaignOut])
+def list_campaigns(request: Request, channel: Annotated[str | None, Query(max_length=40)] = None,
+                   s: Session = DB, ident: Identity = Depends(identity_required)):
+    """Your organisations' campaigns and those other organisations share with the coalition."""
+    def compute():
+        campaigns = ledger.visible_campaigns(s, ident.actor, channel=channel)
+        org_names = {o.id: o.name for o in s.execute(select(Organisation)).scalars()}
+        counts = ledger.activity_counts(s, [c.id for c in campaigns])
+        return [campaign_out(s, c, org_names=org_names, counts=counts).model_dump() for c in campaigns]
+    return cached_json(request, s, ident, compute)
+
+
+@router.post("/campaigns", response_model=CampaignOut, status_code=201)
+def create_campaign(body: CampaignIn, s: Session = DB, ident: Identity = Depends(writer)):
+    """Create a campaign (private to your organisation until its owner shares it)."""
+    c = ledger.create_campaign(s, ident.actor, **body.model_dump())
+    return campaign_out(s, c)
+
+
+@router.get("/campaigns/{campaign_id}", response_model=CampaignOut)
+def get_campaign(campaign_id: Id, s: Session = DB, ident: Identity = Depends(identity_required)):
+    return campaign_out(s, ledger.get_campaign(s, ident.actor, campaign_id))
+
+
+@router.patch("/campaigns/{campaign_id}", response_model=CampaignOut)
+def patch_campaign(campaign_id: Id, body: CampaignPatch, s: Session = DB, ident: Identity = Depends(writer)):
+    changes = body.model_dump(exclude_unset=True)
+    return campaign_out(s, ledger.update_campaign(s, ident.actor, campaign_id, **changes))
+
+
+@router.delete("/campaigns/{campaign_id}", status_code=204)
+def delete_campaign(campaign_id: Id, s: Session = DB, ident: Identity = Depends(writer)):
+    ledger.delete_campaign(s, ident.actor, campaign_id)
+
+
+@router.post("/campaigns/{campaign_id}/share", response_model=CampaignOut)
+def share_campaign(campaign_id: Id, body: ShareIn, s: Session = DB, ident: Identity = Depends(writer)):
+    """Set who else sees a campaign: private, coalition, or aggregate (counts only). Owners only."""
+    return campaign_out(s, ledger.set_visibility(s, ident.actor, campaign_id, body.visibility))
+
+
+@router.get("/campaigns/{campaign_id}/activities", response_model=list[ActivityOut])
+def list_activities(campaign_id: Id, s: Session = DB, ident: Identity = Depends(identity_required)):
+    c = ledger.get_campaign(s, ident.actor, campaign_id)
+    return [activity_out(a) for a in c.activities]
+
+
+@router.post("/campaigns/{campaign_id}/activities", response_model=ActivityOut, status_code=201)
+def add_activity(campaign_id: Id, body: ActivityIn, s: Session = DB, ident: Identity = Depends(writer)):
+    """Add an activity; its ``spec`` is validated by the campaign channel's own model."""
+    return activity_out(ledger.add_activity(s, ident.actor, campaign_id, body.model_dump()))
+
+
+@router.get("/activities/{activity_id}", response_model=ActivityOut)
+def get_activity(activity_id: Id, s: Session = DB, ident: Identity = Depends(identity_required)):
+    return activity_out(ledger.get_activity(s, ident.actor, activity_id))
+
+
+@router.patch("/activities/{activity_id}", response_model=ActivityOut)
+def patch_activity(activity_id: Id, body: ActivityPatch, s: Session = DB, ident: Identity = Depends(writer)):
+    return activity_out(ledger.update_activity(s, ident.actor, activity_id, body.model_dump(exclude_unset=True)))
+
+
+@router.delete("/activities/{activity_id}", status_code=204)
+def delete_activity(activity_id: Id, s: Session = DB, ident: Identity = Depends(writer)):
+    ledger.delete_activity(s, ident.actor, activity_id)
+
+
+@router.get("/aggregates")
+def aggregates(s: Session = DB, ident: Identity = Depends(identity_required)) -> list[dict[str, Any]]:
+    """Counts of shared and published activities by channel, province and month (small cells hidden)."""
+    return ledger.aggregates(s)
+
+
+@router.get("/overlaps")
+def overlaps(s: Session = DB, ident: Identity = Depends(identity_required)) -> dict[str, Any]:
+    """Broadcast collisions involving your organisations, silent hours and unserved provinces."""
+    return ledger.overlaps_for(s, ident.actor)
+
+
+@router.get("/calendar", response_model=list[dict[str, Any]])
+def calendar(request: Request, start: date | None = None, end: date | None = None,
+             limit: Annotated[int, Query(ge=1, le=5000)] = 1000, s: Session = DB,
+             ident: Identity = Depends(identity_required)):
+    """Activities you may read, by start time, between two dates (inclusive), at most ``limit``."""
+    return cached_json(request, s, ident, lambda: calendar_entries(s, ident, start, end, limit=limit))
+
+
+def calendar_entries(s: Session, ident: Identity, start: date | None, end: date | None, *,
+                     limit: int = 1000) -> list[dict]:
+    readable = ledger.readable_campaign_filter(ident.actor)
+    if readable is None:
+        return []
+    q = select(ActivityRecord).join(Campaign).where(readable).order_by(ActivityRecord.start, ActivityRecord.id)
+    if start is not None:
+        q = q.where(ActivityRecord.start >= datetime.combine(start, time.min, tzinfo=timezone.utc))
+    if end is not None:
+        q = q.where(ActivityRecord.start < datetime.combine(end + timedelta(days=1), time.min, tzinfo=timezone.utc))
+    orgs = {o.id: o.name for o in s.execute(select(Organisation)).scalars()}
+    out = []
+    for a in s.execute(q.limit(limit)).scalars():
+        out.append({"id": a.id, "public_id": a.public_id, "organisation": orgs[a.org_id], "channel": a.channel,
+                    "title": a.title, "start": a.start.isoformat(), "end": a.end.isoformat() if a.end else None,
+                    "own": a.org_id in ident.actor.roles, "spec": a.spec})
+    return out
+
+
+@router.get("/export.hxl", response_class=PlainTextResponse)
+def export_hxl(s: Session = DB, ident: Identity = Depends(identity_required)):
+    """Activities you may read, as HXL-tagged CSV."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = hxl.write_hxl(ledger.export_rows(s, ident.actor), Path(tmp) / "ledger.csv")
+        return PlainTextResponse(path.read_text(encoding="utf-8"), media_type="text/csv")
+
+
+@router.post("/import")
+def import_hxl(org_id: Annotated[int, Form(ge=1, le=2**31 - 1)], file: UploadFile = File(...),
+               s: Session = DB, ident: Identity = Depends(writer)) -> dict[str, Any]:
+    """Import a HXL CSV into your organisation: every row is checked first; all rows or none."""
+    data = file.file.read(hxl.MAX_BYTES + 1)
+    if len(data) > hxl.MAX_BYTES:
+        raise HTTPException(413, "file too large")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / (Path(file.filename or "upload.csv").name or "upload.csv")
+        path.write_bytes(data)
+        rows = hxl.read_hxl(path)
+    return ledger.import_rows(s, ident.actor, org_id, rows, source=file.filename or "upload")
+
+
+@router.get("/audit/verify")
+def audit_verify(s: Session = DB, ident: Identity = Depends(identity_required)) -> dict[str, Any]:
+    """Check the hash chain of the audit log (organisation owners)."""
+    if not is_owner_anywhere(ident.actor):
+        raise HTTPException(403, "owners only")
+    n, broken = ledger.verify_audit(s)
+    return {"entries": n, "intact": broken is None, "broken_at": broken.seq if broken else None,
+            "reason": broken.reason if broken else None}

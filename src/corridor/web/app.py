@@ -1,0 +1,217 @@
+"""The FastAPI application: pages and JSON API over the ledger, with security headers.
+
+``create_app(url)`` builds an app on a database URL (SQLite by default); ``corridor serve``
+runs it with uvicorn. The database is migrated to the latest schema on start.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.orm import Session, sessionmaker
+
+from corridor import __version__
+from corridor.coalition import ledger
+from corridor.coalition.accounts import LoginThrottle
+from corridor.errors import CorridorError
+from corridor.store import make_engine, upgrade
+from corridor.web.lang import COOKIE, choose_language
+from corridor.web.templating import current_lang, make_environment, static_dir
+
+MAX_BODY_BYTES = 5_000_000
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                                "script-src 'self'; font-src 'self'; object-src 'none'; "
+                                "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cache-Control": "no-store",
+}
+
+
+class GuardMiddleware:
+    """Pure ASGI middleware: body-size cap, request language, security headers, language cookie."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        length = headers.get("content-length", "")
+        if length.isdigit() and int(length) > MAX_BODY_BYTES:
+            response = JSONResponse({"detail": f"request body larger than {MAX_BODY_BYTES // 1_000_000} MB"},
+                                    status_code=413)
+            return await response(scope, receive, send)
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        asked = (query.get("lang") or [None])[0]
+        cookies = {}
+        for part in headers.get("cookie", "").split(";"):
+            key, _, value = part.strip().partition("=")
+            cookies[key] = value
+        lang = choose_language(asked, cookies.get(COOKIE), headers.get("accept-language"))
+        scope.setdefault("state", {})["lang"] = lang
+        token = current_lang.set(lang)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                raw = list(message.get("headers", []))
+                present = {k.lower() for k, _ in raw}
+                for key, value in SECURITY_HEADERS.items():
+                    if key.lower().encode() not in present:
+                        raw.append((key.lower().encode(), value.encode()))
+                if asked == lang:
+                    raw.append((b"set-cookie", f"{COOKIE}={lang}; Max-Age={365 * 86400}; Path=/; "
+                                               f"SameSite=strict; HttpOnly".encode()))
+                message = {**message, "headers": raw}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            current_lang.reset(token)
+
+
+def _font_dir() -> Path:
+    spec = importlib.util.find_spec("koreanize_matplotlib")
+    return Path(list(spec.submodule_search_locations)[0]) / "fonts"
+
+
+def web_font(name: str) -> Path:
+    """The bundled NanumGothic, made loadable by browsers (built once into the cache folder).
+
+    The TTF shipped with ``koreanize-matplotlib`` carries empty Visual TrueType source tables
+    (``TSI0``–``TSI5``), which Chromium's font sanitiser (OTS) rejects; they hold no glyph data,
+    so they are dropped with fontTools and the result cached.
+    """
+    from fontTools.ttLib import TTFont
+
+    from corridor.atomic import atomic_path
+    from corridor.paths import cache_dir
+
+    target = cache_dir() / "fonts" / name
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        font = TTFont(_font_dir() / name)
+        for tag in [t for t in font.keys() if t.startswith("TSI")]:
+            del font[tag]
+        with atomic_path(target, field="font cache") as tmp:
+            font.save(tmp)
+    return target
+
+
+def create_app(url: str | None = None, *, migrate: bool = True) -> FastAPI:
+    if migrate:
+        upgrade(url)
+    engine = make_engine(url)
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    app = FastAPI(title="Corridor", version=__version__,
+                  description="The coalition ledger: campaigns and activities of organisations that "
+                              "send outside information into North Korea. Private by default.")
+    app.state.engine = engine
+    app.state.sessions = factory
+    app.state.templates = make_environment()
+    app.state.throttle = LoginThrottle(limit=5, window_s=900)
+    app.state.response_cache = ResponseCache()
+    app.state.token_cache = {}
+
+    app.add_middleware(GuardMiddleware)
+
+    @app.exception_handler(CorridorError)
+    async def user_error(request: Request, exc: CorridorError):
+        return JSONResponse(status_code=422, content={"detail": exc.one_line(), "field": exc.field,
+                                                      "value": None if exc.value is ... else str(exc.value)})
+
+    @app.exception_handler(ledger.NotFound)
+    async def not_found(request: Request, exc: ledger.NotFound):
+        return JSONResponse(status_code=404, content={"detail": str(exc)})
+
+    @app.exception_handler(ledger.Forbidden)
+    async def forbidden(request: Request, exc: ledger.Forbidden):
+        return JSONResponse(status_code=403, content={"detail": str(exc)})
+
+    app.mount("/static", StaticFiles(directory=str(static_dir())), name="static")
+
+    @app.get("/fonts/{name}", include_in_schema=False)
+    def font(name: str):
+        if name not in {"NanumGothic.ttf", "NanumGothicBold.ttf"}:
+            raise HTTPException(404)
+        return FileResponse(web_font(name), media_type="font/ttf",
+                            headers={"Cache-Control": "public, max-age=604800"})
+
+    @app.get("/healthz", include_in_schema=False)
+    def health():
+        return {"ok": True, "version": __version__}
+
+    from corridor.web import api, pages
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    return app
+
+
+class ResponseCache:
+    """JSON bodies of read endpoints, keyed by what decides them: the reader's roles, the URL and
+    the ledger's version (the audit log's sequence number, which every write advances)."""
+
+    def __init__(self, size: int = 512) -> None:
+        from collections import OrderedDict
+        from threading import Lock
+
+        self.size = size
+        self._data: OrderedDict = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, key):
+        with self._lock:
+            body = self._data.get(key)
+            if body is not None:
+                self._data.move_to_end(key)
+            return body
+
+    def put(self, key, body: bytes) -> None:
+        with self._lock:
+            self._data[key] = body
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """One transaction per request: committed when the handler returns, rolled back on error."""
+    factory = request.app.state.sessions
+    with factory() as session:
+        with session.begin():
+            yield session
+
+
+# Commit before the response is sent (scope="function"), so that a client following a redirect
+# or reading right after a write always sees it.
+DB = Depends(get_db, scope="function")
+
+
+def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
+    env = request.app.state.templates
+    html = env.get_template(template).render(lang=request.state.lang, request=request, **context)
+    return HTMLResponse(html, status_code=status_code)
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory`` workers: the database from ``$CORRIDOR_DATABASE_URL``,
+    already migrated by the parent process."""
+    return create_app(None, migrate=False)
