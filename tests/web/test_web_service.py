@@ -6,9 +6,9 @@ import pyotp
 from sqlalchemy import update
 
 from corridor.coalition.permissions import Role
-from corridor.coalition.tables import User, WebSession
+from corridor.coalition.tables import WebSession
 from corridor.store import session_scope
-from tests.web.conftest import LS, PASSWORD, bearer, csrf_of, login
+from tests.web.conftest import LS, bearer, csrf_of, login
 
 
 def test_sign_in_sets_a_strict_cookie_and_pages_carry_security_headers(client, world):

@@ -42,6 +42,22 @@ def _org(s, name: str):
     return org
 
 
+def _role(value: str):
+    from corridor.coalition.permissions import Role
+
+    try:
+        return Role(value)
+    except ValueError:
+        raise CorridorError("must be owner, editor or viewer", field="--role", value=value) from None
+
+
+def _user(s, username: str):
+    """The account called ``username`` (case-insensitive), or None."""
+    from corridor.coalition.tables import User
+
+    return s.execute(select(User).where(User.username == username.strip().lower())).scalar_one_or_none()
+
+
 def _admin(org_id: int, what: str):
     from corridor.coalition.permissions import Actor, Role
 
@@ -84,17 +100,13 @@ def user_add(
     """Create an account (or add an existing one to another organisation) with a role."""
     from corridor.coalition import ledger
     from corridor.coalition.permissions import Role
-    from corridor.coalition.tables import User
     from corridor.store import session_scope
 
-    try:
-        role_ = Role(role)
-    except ValueError:
-        raise CorridorError("must be owner, editor or viewer", field="--role", value=role) from None
+    role_ = _role(role)
     engine = _engine(db)
     with session_scope(engine) as s:
         organisation = _org(s, org)
-        user = s.execute(select(User).where(User.username == username.strip().lower())).scalar_one_or_none()
+        user = _user(s, username)
         if user is None:
             if password_stdin:
                 password = sys.stdin.readline().rstrip("\n")
@@ -201,18 +213,13 @@ def token_create(
 ) -> None:
     """Create an API token; it is printed once and only its hash is stored."""
     from corridor.coalition import ledger
-    from corridor.coalition.permissions import Role
-    from corridor.coalition.tables import User
     from corridor.store import session_scope
 
-    try:
-        role_ = Role(role)
-    except ValueError:
-        raise CorridorError("must be owner, editor or viewer", field="--role", value=role) from None
+    role_ = _role(role)
     engine = _engine(db)
     with session_scope(engine) as s:
         organisation = _org(s, org)
-        user = s.execute(select(User).where(User.username == username.strip().lower())).scalar_one_or_none()
+        user = _user(s, username)
         if user is None:
             raise CorridorError("no such user", field="username", value=username)
         token, record = ledger.create_token(s, user, organisation, role_, name=name)

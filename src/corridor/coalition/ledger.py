@@ -20,8 +20,8 @@ from corridor.channels.base import parse_activity
 from corridor.coalition import audit, currency
 from corridor.coalition.overlaps import RadioSlot, find_collisions, silent_hours, unserved_provinces
 from corridor.coalition.permissions import Action, Actor, Role, Visibility, allowed, can_grant
-from corridor.coalition.tables import (ActivityRecord, AuditEntry, AuditHead, Campaign, Membership,
-                                       Organisation, User)
+from corridor.coalition.tables import (ActivityRecord, ApiToken, AuditEntry, AuditHead, Campaign,
+                                       Membership, Organisation, User)
 from corridor.errors import CorridorError
 from corridor.geo.names import PROVINCES, resolve_province
 
@@ -135,11 +135,10 @@ def set_membership(s: Session, user: User, org: Organisation, role: Role, *,
 
 
 def create_token(s: Session, user: User, org: Organisation, role: Role, *, name: str = "",
-                 granter: Actor | None = None) -> tuple[str, "ApiToken"]:
+                 granter: Actor | None = None) -> tuple[str, ApiToken]:
     """An API token for ``user`` acting in ``org`` with at most ``role`` (and never more than the
     user's own role there). Returns the token, shown once, and its stored record (hash only)."""
     from corridor.coalition.accounts import new_api_token
-    from corridor.coalition.tables import ApiToken
 
     held = actor_for(s, user).role_in(org.id)
     if held is None:
@@ -158,8 +157,6 @@ def create_token(s: Session, user: User, org: Organisation, role: Role, *, name:
 
 
 def revoke_token(s: Session, token_id: int, *, actor: Actor | None = None) -> None:
-    from corridor.coalition.tables import ApiToken
-
     record = s.get(ApiToken, token_id)
     if record is None:
         raise CorridorError("no such token", field="token id", value=token_id)

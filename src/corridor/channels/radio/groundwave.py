@@ -44,7 +44,7 @@ def millington_dbuv(freq_mhz: float, power_kw: float, sections: list[tuple[float
         return field_dbuv(freq_mhz, power_kw, sections[0][0], sections[0][1])
 
     def one_way(secs):
-        total, start, e = 0.0, 0.0, 0.0
+        start, e = 0.0, 0.0
         for length, ground in secs:
             end = start + length
             e += field_dbuv(freq_mhz, power_kw, end, ground) - (field_dbuv(freq_mhz, power_kw, start, ground)
