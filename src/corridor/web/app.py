@@ -116,7 +116,9 @@ def create_app(url: str | None = None, *, migrate: bool = True) -> FastAPI:
         upgrade(url)
     engine = make_engine(url)
     factory = sessionmaker(bind=engine, expire_on_commit=False)
-    app = FastAPI(title="Corridor", version=__version__,
+    # No /docs or /redoc pages: they load scripts from a CDN, which the CSP (and an offline
+    # deployment) forbids. The schema itself is at /openapi.json.
+    app = FastAPI(title="Corridor", version=__version__, docs_url=None, redoc_url=None,
                   description="The coalition ledger: campaigns and activities of organisations that "
                               "send outside information into North Korea. Private by default.")
     app.state.engine = engine
