@@ -7,16 +7,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from corridor.atomic import check_writable
 from corridor.channels import get_channel
-from corridor.channels.base import parse_activity
 from corridor.channels.border import crossings
 from corridor.channels.border.channel import MAX_DAYS, check_date
 from corridor.channels.files import read_activity
-from corridor.cli.console import console, print_json, status
+from corridor.cli.console import check_run_options, console, print_json, status, with_spec
 from corridor.errors import CorridorError
 from corridor.geo.grid import load_grid
-from corridor.i18n import check_language, gettext
+from corridor.i18n import gettext
 
 app = typer.Typer(help="Smuggled media (USB, SD, DVD) crossing the Chinese border and spreading.",
                   no_args_is_help=True)
@@ -33,18 +31,12 @@ def spread(
     lang: Annotated[str, typer.Option("--lang", help="Map language: en or ko.")] = "en",
 ) -> None:
     """People who have seen the content by the last day (cumulative), with a 90 % interval."""
-    check_language(lang)
-    if draws < 1 or draws > 10_000:
-        raise CorridorError("must be between 1 and 10,000", field="--draws", value=draws)
+    check_run_options(lang=lang, draws=draws, out=out)
     if days is not None and not 1 <= days <= MAX_DAYS:
         raise CorridorError(f"must be between 1 and {MAX_DAYS}", field="--days", value=days)
-    if out is not None:
-        check_writable(out)
     activity = read_activity(shipment, channel="border")
     if days is not None:
-        data = activity.model_dump()
-        data["spec"] = {**activity.spec.model_dump(), "days": days}
-        activity = parse_activity(data, source=str(shipment))
+        activity = with_spec(activity, str(shipment), days=days)
     check_date(activity, source=str(shipment))
     spec = activity.spec
     with status("Simulating the spread", quiet=as_json) as say:

@@ -25,3 +25,28 @@ def status(message: str, *, quiet: bool = False) -> Iterator:
         return
     with err_console.status(message) as st:
         yield lambda msg: st.update(f"{message}: {msg}")
+
+
+MAX_DRAWS = 10_000
+
+
+def check_run_options(*, lang: str, draws: int, out=None) -> None:
+    """The checks every channel command makes before any work: language, draws, output path."""
+    from corridor.atomic import check_writable
+    from corridor.errors import CorridorError
+    from corridor.i18n import check_language
+
+    check_language(lang)
+    if not 1 <= draws <= MAX_DRAWS:
+        raise CorridorError(f"must be between 1 and {MAX_DRAWS:,}", field="--draws", value=draws)
+    if out is not None:
+        check_writable(out)
+
+
+def with_spec(activity, source: str, **changes):
+    """The same activity with some spec fields replaced (from command-line options), re-validated."""
+    from corridor.channels.base import parse_activity
+
+    data = activity.model_dump()
+    data["spec"] = {**activity.spec.model_dump(), **changes}
+    return parse_activity(data, source=source)

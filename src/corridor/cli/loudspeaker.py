@@ -7,13 +7,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from corridor.atomic import check_writable
 from corridor.channels import get_channel
 from corridor.channels.files import read_activity
-from corridor.cli.console import console, print_json, status
-from corridor.errors import CorridorError
+from corridor.cli.console import check_run_options, console, print_json, status
 from corridor.geo.grid import load_grid
-from corridor.i18n import check_language, gettext
+from corridor.i18n import gettext
 
 app = typer.Typer(help="Loudspeaker broadcasts across the Military Demarcation Line.", no_args_is_help=True)
 
@@ -28,11 +26,7 @@ def coverage(
     lang: Annotated[str, typer.Option("--lang", help="Map language: en or ko.")] = "en",
 ) -> None:
     """People who could understand the broadcast, with a 90 % interval, and an optional map."""
-    check_language(lang)
-    if draws < 1 or draws > 10_000:
-        raise CorridorError("must be between 1 and 10,000", field="--draws", value=draws)
-    if out is not None:
-        check_writable(out)
+    check_run_options(lang=lang, draws=draws, out=out)
     activity = read_activity(spec, channel="loudspeaker")
     with status("Computing loudspeaker coverage", quiet=as_json) as say:
         grid = load_grid(5.0, year, progress=say)

@@ -11,10 +11,10 @@ import typer
 from corridor.atomic import atomic_path, check_writable
 from corridor.channels import get_channel
 from corridor.channels.files import read_activity
-from corridor.cli.console import console, print_json, status
+from corridor.cli.console import check_run_options, console, print_json, status
 from corridor.errors import CorridorError
 from corridor.geo.grid import load_grid
-from corridor.i18n import check_language, gettext
+from corridor.i18n import gettext
 
 app = typer.Typer(help="Shortwave and mediumwave broadcasts: predictions and coverage.", no_args_is_help=True)
 
@@ -49,11 +49,7 @@ def coverage(
     lang: Annotated[str, typer.Option("--lang", help="Map language: en or ko.")] = "en",
 ) -> None:
     """People who could hear the broadcast on a given day (90 % interval), and a reliability map."""
-    check_language(lang)
-    if draws < 1 or draws > 10_000:
-        raise CorridorError("must be between 1 and 10,000", field="--draws", value=draws)
-    if out is not None:
-        check_writable(out)
+    check_run_options(lang=lang, draws=draws, out=out)
     activity = read_activity(schedule, channel="radio")
     with status("Computing radio coverage", quiet=as_json) as say:
         grid = load_grid(5.0, year, progress=say)

@@ -7,14 +7,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from corridor.atomic import check_writable
 from corridor.channels import get_channel
-from corridor.channels.base import parse_activity
 from corridor.channels.files import read_activity
-from corridor.cli.console import console, print_json, status
+from corridor.cli.console import check_run_options, console, print_json, status, with_spec
 from corridor.errors import CorridorError
 from corridor.geo.grid import load_grid
-from corridor.i18n import check_language, gettext
+from corridor.i18n import gettext
 
 app = typer.Typer(help="Direct-to-home satellite beams over Korea.", no_args_is_help=True)
 
@@ -31,18 +29,12 @@ def coverage(
     lang: Annotated[str, typer.Option("--lang", help="Map language: en or ko.")] = "en",
 ) -> None:
     """People who could watch (link closes × dish ownership), with a 90 % interval; datacast times."""
-    check_language(lang)
-    if draws < 1 or draws > 10_000:
-        raise CorridorError("must be between 1 and 10,000", field="--draws", value=draws)
+    check_run_options(lang=lang, draws=draws, out=out)
     if dish_cm is not None and not 0 < dish_cm <= 500:
         raise CorridorError("must be more than 0 and at most 500 cm", field="--dish-cm", value=dish_cm)
-    if out is not None:
-        check_writable(out)
     activity = read_activity(beam, channel="satellite")
     if dish_cm is not None:
-        data = activity.model_dump()
-        data["spec"] = {**activity.spec.model_dump(), "dish_cm": dish_cm}
-        activity = parse_activity(data, source=str(beam))
+        activity = with_spec(activity, str(beam), dish_cm=dish_cm)
     spec = activity.spec
     with status("Computing the link budget", quiet=as_json) as say:
         grid = load_grid(5.0, year or activity.start.year, progress=say)
