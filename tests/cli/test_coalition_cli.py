@@ -2,7 +2,6 @@
 
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -12,6 +11,7 @@ import time
 import httpx
 
 from corridor.coalition.hxl import write_hxl
+from tests.web.browser import free_port, wait_until_up
 
 
 def run(*args, stdin=None, env=None):
@@ -66,12 +66,6 @@ def test_admin_commands_end_to_end(tmp_path):
     assert r.returncode == 1 and "entry 2" in r.stderr
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_killing_the_server_during_an_import_leaves_the_database_consistent(tmp_path):
     db_file = tmp_path / "crash.db"
     db = f"sqlite:///{db_file}"
@@ -79,17 +73,12 @@ def test_killing_the_server_during_an_import_leaves_the_database_consistent(tmp_
     run("user", "add", "ed@fv", "--org", "Free Voice", "--role", "editor", "--password-stdin", "--db", db,
         stdin="a long pass phrase 1\n")
     big = write_hxl(rows(1500), tmp_path / "big.csv")
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "corridor", "serve", "--port", str(port), "--db", db],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(200):
-            try:
-                httpx.get(base + "/healthz", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        wait_until_up(base)
         c = httpx.Client(base_url=base, timeout=60)
         c.post("/login", data={"username": "ed@fv", "password": "a long pass phrase 1"})
         csrf = c.get("/campaigns").text.split('name="csrf" value="')[1].split('"')[0]

@@ -22,6 +22,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_up(base: str, *, tries: int = 300) -> None:
+    """Poll ``base/healthz`` until the server answers (at most ``tries`` × 0.1 s)."""
+    for _ in range(tries):
+        try:
+            httpx.get(base + "/healthz", timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise RuntimeError(f"no server at {base}")
+
+
 @contextmanager
 def live_server(app):
     port = free_port()
@@ -29,12 +40,7 @@ def live_server(app):
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            httpx.get(base + "/healthz", timeout=1)
-            break
-        except httpx.HTTPError:
-            time.sleep(0.05)
+    wait_until_up(base)
     try:
         yield base
     finally:
