@@ -1,7 +1,6 @@
 """``corridor balloon`` as a user runs it: real processes, real exit codes, one-line errors."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests import cli_runner
+from tests.cli_runner import assert_user_error
 from tests.conftest import SHARED
 from corridor.channels.balloon.legal import LEGAL_NOTICE
 
@@ -18,9 +19,8 @@ FLIGHTS = SHARED / "data" / "reference" / "balloon" / "tawhiri"
 
 
 def run_process(*args):
-    """A real process, as a user runs it."""
-    return subprocess.run([sys.executable, "-m", "corridor", "balloon", *args], capture_output=True, text=True,
-                          env=os.environ.copy(), timeout=600)
+    """A real ``corridor balloon`` process, as a user runs it."""
+    return cli_runner.run_process("balloon", *args, timeout=600)
 
 
 @pytest.fixture
@@ -41,13 +41,6 @@ def run(capsys, monkeypatch):
     return _run
 
 
-def assert_user_error(proc, *fragments):
-    assert proc.returncode == 2, proc.stderr
-    assert "Traceback" not in proc.stderr
-    lines = [line for line in proc.stderr.strip().splitlines() if line.strip()]
-    assert len(lines) == 1, proc.stderr
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
 
 
 @pytest.mark.skipif(not FLIGHTS.is_dir(), reason="reference data not present")

@@ -1,6 +1,5 @@
 """The coalition commands as an administrator runs them, and a crash in the middle of an import."""
 
-import os
 import signal
 import sqlite3
 import subprocess
@@ -11,12 +10,11 @@ import time
 import httpx
 
 from corridor.coalition.hxl import write_hxl
+from tests.cli_runner import run_process
 from tests.web.browser import free_port, wait_until_up
 
 
-def run(*args, stdin=None, env=None):
-    return subprocess.run([sys.executable, "-m", "corridor", *args], capture_output=True, text=True,
-                          input=stdin, env=env or os.environ.copy(), timeout=300)
+run = run_process
 
 
 LS = {"lon": 126.70, "lat": 37.90, "sound_power_db": 160}

@@ -8,25 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_runner import assert_user_error, run_process
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 
 
-def run(*args, check=False):
-    proc = subprocess.run([sys.executable, "-m", "corridor", *args], capture_output=True, text=True,
-                          env=os.environ.copy(), timeout=300)
-    if check and proc.returncode != 0:
-        raise AssertionError(proc.stderr)
-    return proc
-
-
-def assert_user_error(proc, *fragments):
-    assert proc.returncode == 2, proc.stderr
-    assert "Traceback" not in proc.stderr
-    lines = [line for line in proc.stderr.strip().splitlines() if line.strip()]
-    assert len(lines) == 1, proc.stderr
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
+run = run_process
 
 
 def test_summary_2008_json_is_the_census(grid2008):

@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
-import pytest
 
-from corridor.cli import main
+from tests.cli_runner import run_in_process
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "satellite" / "koreasat-116e.yaml"
 
 
-def run(monkeypatch, capsys, *args) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["corridor", *map(str, args)])
-    with pytest.raises(SystemExit) as exc:
-        main()
-    out, err = capsys.readouterr()
-    return exc.value.code or 0, out, err
+run = run_in_process
 
 
 def test_json_and_map(monkeypatch, capsys, tmp_path, grid):
