@@ -1,7 +1,8 @@
 """Korean and English: message catalogues (gettext ``.po`` files read with Babel).
 
-Catalogues live in ``corridor/locale/<lang>/LC_MESSAGES/corridor.po`` and are compiled in
-memory on first use, so there is no build step. English is the source language.
+Catalogues live in ``corridor/locale/<lang>/LC_MESSAGES/*.po`` (``corridor.po`` for the core,
+one file per larger module, e.g. ``archive.po``) and are merged and compiled in memory on
+first use, so there is no build step. English is the source language.
 """
 
 from __future__ import annotations
@@ -32,9 +33,19 @@ def translations(lang: str) -> NullTranslations:
     check_language(lang)
     if lang == "en":
         return NullTranslations()
-    po = resources.files("corridor").joinpath("locale", lang, "LC_MESSAGES", "corridor.po")
-    with po.open("rb") as f:
-        catalog = read_po(f, locale=lang)
+    folder = resources.files("corridor").joinpath("locale", lang, "LC_MESSAGES")
+    files = sorted((p for p in folder.iterdir() if p.name.endswith(".po")),
+                   key=lambda p: (p.name != "corridor.po", p.name))
+    catalog = None
+    for po in files:
+        with po.open("rb") as f:
+            part = read_po(f, locale=lang)
+        if catalog is None:
+            catalog = part
+            continue
+        for message in part:
+            if message.id and message.id not in catalog:
+                catalog[message.id] = message
     buf = io.BytesIO()
     write_mo(buf, catalog)
     buf.seek(0)
