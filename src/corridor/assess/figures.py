@@ -1,0 +1,138 @@
+"""Maps and charts of an assessment (English or Korean), for the dashboard and the report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from matplotlib.colors import ListedColormap
+
+from corridor.assess.engine import Assessment
+from corridor.geo.names import PROVINCES_KO
+from corridor.i18n import gettext
+from corridor.maps import basemap
+
+FLOOR = 0.005
+
+CHANNEL_COLOURS = {"radio": "#1f77b4", "balloon": "#ff7f0e", "border": "#2ca02c",
+                   "satellite": "#9467bd", "loudspeaker": "#8c564b"}
+
+
+def channel_label(channel: str, lang: str) -> str:
+    names = {"radio": "Radio", "balloon": "Leaflet balloons", "border": "Smuggled media",
+             "satellite": "Satellite", "loudspeaker": "Loudspeakers"}
+    return gettext(lang, names.get(channel, channel))
+
+
+def _compact(x: float) -> str:
+    """1,234,567 → 1.2M; 45,600 → 46k (axis labels)."""
+    if abs(x) >= 1e6:
+        return f"{x / 1e6:.1f}M"
+    if abs(x) >= 1e3:
+        return f"{x / 1e3:.0f}k"
+    return f"{x:.0f}"
+
+
+def _people(n: float) -> str:
+    return f"{n:,.0f}"
+
+
+def _sites(a: Assessment) -> list[tuple[float, float, str]]:
+    out = []
+    for it in a.items:
+        spec = it.activity.spec
+        lon, lat = getattr(spec, "lon", None), getattr(spec, "lat", None)
+        if it.activity.channel in ("radio", "loudspeaker") and lon is not None and lat is not None \
+                and 123 <= lon <= 132 and 36 <= lat <= 44:
+            out.append((float(lon), float(lat), ""))
+    return out
+
+
+def reach_map(a: Assessment, out: Path | str, *, lang: str = "en") -> Path:
+    """The coalition's combined reach: median probability that a person in each cell is reached."""
+    _ = lambda m: gettext(lang, m)  # noqa: E731
+    grid = a.grid
+    ctx = basemap.base_map(lang)
+    median = a.median_map("coalition")
+    image, extent = basemap.grid_image(grid, np.where(median >= FLOOR, median, np.nan))
+    base = basemap.grid_image(grid, np.ones(grid.n_cells))[0]
+    ctx.ax.imshow(base, origin="lower", extent=extent, cmap=ListedColormap(["#ebe7df"]),
+                  interpolation="nearest", zorder=2)
+    # Scale to the data (to the next 0.1 above the 99th percentile) so that low reach still shows.
+    top = float(np.nanpercentile(median, 99)) if np.isfinite(median).any() else 1.0
+    vmax = min(1.0, max(0.1, np.ceil(top * 10) / 10))
+    im = ctx.ax.imshow(image, origin="lower", extent=extent, cmap="viridis", vmin=0, vmax=vmax,
+                       interpolation="nearest", zorder=3)
+    cax = ctx.fig.add_axes([0.70, 0.40, 0.26, 0.013])
+    cbar = ctx.fig.colorbar(im, cax=cax, orientation="horizontal")
+    cbar.ax.tick_params(labelsize=7.5)
+    cbar.set_label(_("Probability of being reached (median)"), fontsize=8)
+    basemap.draw_cities(ctx, n=10)
+    basemap.draw_crossings(ctx, labels=False)
+    c = a.result["coalition"]
+    notes = [_("People reached by at least one activity: {median} (90% interval {lo}–{hi}).").format(
+                 median=_people(c["reached_median"]), lo=_people(c["reached_lower90"]), hi=_people(c["reached_upper90"])),
+             _("Each person counted once across channels and organisations; {n} activities, {d} draws.").format(
+                 n=len(a.items), d=a.draws)]
+    if a.evidence is not None and a.evidence.synthetic:
+        notes.append(_("Evidence used for calibration is SYNTHETIC (demo data)."))
+    subtitle = _("Combined reach of the coalition's activities, median of {d} draws; population {year}").format(
+        d=a.draws, year=a.grid.year)
+    return basemap.finish(ctx, out, title=_("Who the coalition reaches"), subtitle=subtitle, notes=notes)
+
+
+def gap_map(a: Assessment, out: Path | str, *, lang: str = "en") -> Path:
+    """People not reached per km² (median): where the coalition's next effort could go."""
+    _ = lambda m: gettext(lang, m)  # noqa: E731
+    grid = a.grid
+    ctx = basemap.base_map(lang)
+    missed = (1.0 - a.median_map("coalition")) * grid.population / np.maximum(grid.area_km2, 1e-9)
+    values = np.where(missed >= 1.0, np.log10(np.maximum(missed, 1.0)), np.nan)
+    image, extent = basemap.grid_image(grid, values)
+    base = basemap.grid_image(grid, np.ones(grid.n_cells))[0]
+    ctx.ax.imshow(base, origin="lower", extent=extent, cmap=ListedColormap(["#ebe7df"]),
+                  interpolation="nearest", zorder=2)
+    im = ctx.ax.imshow(image, origin="lower", extent=extent, cmap="magma_r", vmin=0, vmax=4,
+                       interpolation="nearest", zorder=3)
+    cax = ctx.fig.add_axes([0.70, 0.40, 0.26, 0.013])
+    cbar = ctx.fig.colorbar(im, cax=cax, orientation="horizontal", ticks=[0, 1, 2, 3, 4])
+    cbar.ax.set_xticklabels(["1", "10", "100", "1,000", "10,000"])
+    cbar.ax.tick_params(labelsize=7.5)
+    cbar.set_label(_("People not reached per km² (median)"), fontsize=8)
+    basemap.draw_cities(ctx, n=10)
+    least = ", ".join(PROVINCES_KO.get(p, p) if lang == "ko" else p for p in a.result["gaps"]["provinces_least_reached"])
+    notes = [_("Provinces least reached (share of their people): {list}.").format(list=least),
+             _("Not reached = population × (1 − median probability of being reached).")]
+    return basemap.finish(ctx, out, title=_("Who no one reaches"),
+                          subtitle=_("Gaps: people the coalition's activities do not reach, median of {d} draws").format(d=a.draws),
+                          notes=notes)
+
+
+def channel_chart(a: Assessment, out: Path | str, *, lang: str = "en") -> Path:
+    """People reached per channel (median, 90% interval) and the coalition, as a bar chart."""
+    import matplotlib.pyplot as plt
+
+    from corridor.atomic import atomic_path
+
+    basemap._fonts()
+    _ = lambda m: gettext(lang, m)  # noqa: E731
+    rows = [(channel_label(ch, lang), v, CHANNEL_COLOURS.get(ch, "#777777")) for ch, v in a.result["channels"].items()]
+    rows.append((_("Coalition (each person once)"), a.result["coalition"], "#333333"))
+    fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(rows) + 1.4), dpi=150)
+    y = np.arange(len(rows))[::-1]
+    for yi, (label, v, colour) in zip(y, rows):
+        ax.barh(yi, v["reached_median"], color=colour, height=0.6)
+        ax.errorbar(v["reached_median"], yi, xerr=[[v["reached_median"] - v["reached_lower90"]],
+                                                   [v["reached_upper90"] - v["reached_median"]]],
+                    color="black", capsize=3, lw=1)
+    ax.set_yticks(y, [r[0] for r in rows])
+    ax.set_xlabel(_("People reached (median and 90% interval)"))
+    ax.xaxis.set_major_formatter(lambda x, _p: _compact(x))
+    ax.xaxis.set_major_locator(plt.MaxNLocator(6))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(_("People reached per channel"), loc="left", fontsize=11, fontweight="bold")
+    fig.tight_layout()
+    with atomic_path(out) as tmp:
+        fig.savefig(tmp, format="png", dpi=150)
+    plt.close(fig)
+    return Path(out)

@@ -1,0 +1,57 @@
+"""The assessment's view of the coalition ledger: which activities it may count, for whom."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from corridor.assess.engine import Item
+from corridor.channels import Activity
+from corridor.coalition.ledger import readable_campaign_filter
+from corridor.coalition.permissions import Actor, Visibility
+from corridor.coalition.tables import ActivityRecord, Campaign, Organisation
+
+Scope = Literal["all", "readable", "published"]
+
+
+def items_from_ledger(s: Session, *, scope: Scope = "all", actor: Actor | None = None) -> list[Item]:
+    """Activities of the ledger as assessment items.
+
+    ``scope``: ``all`` (an operator on the server: every record), ``readable`` (what ``actor``
+    may read in full: its organisations' campaigns and those shared with the coalition), or
+    ``published`` (campaigns shared with the coalition or published as aggregates: what a
+    report for donors may count by default).
+    """
+    q = (select(ActivityRecord, Campaign, Organisation)
+         .join(Campaign, ActivityRecord.campaign_id == Campaign.id)
+         .join(Organisation, Campaign.org_id == Organisation.id))
+    if scope == "readable":
+        if actor is None:
+            raise ValueError("scope 'readable' needs an actor")
+        cond = readable_campaign_filter(actor)
+        if cond is None:
+            return []
+        q = q.where(cond)
+    elif scope == "published":
+        q = q.where(Campaign.visibility.in_([Visibility.COALITION.value, Visibility.AGGREGATE.value]))
+    elif scope != "all":
+        raise ValueError(f"unknown scope {scope!r}")
+    items = []
+    for rec, camp, org in s.execute(q.order_by(ActivityRecord.start, ActivityRecord.id)):
+        activity = Activity.model_validate({"id": str(rec.id), "channel": rec.channel, "start": rec.start,
+                                            "end": rec.end, "title": rec.title or rec.public_id,
+                                            "spec": rec.spec})
+        items.append(Item(activity=activity, cost_usd=rec.cost_usd, campaign=camp.name,
+                          organisation=org.name, campaign_id=camp.id))
+    return items
+
+
+def hidden_aggregate_count(s: Session, actor: Actor) -> int:
+    """Activities of other organisations published only as aggregates (not counted for ``actor``)."""
+    q = (select(ActivityRecord.id).join(Campaign, ActivityRecord.campaign_id == Campaign.id)
+         .where(Campaign.visibility == Visibility.AGGREGATE.value))
+    if actor.roles:
+        q = q.where(Campaign.org_id.notin_(list(actor.roles)))
+    return len(s.execute(q).all())

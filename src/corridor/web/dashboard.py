@@ -1,0 +1,164 @@
+"""The dashboard: the coalition's combined reach, per-channel figures, gaps, what-if, campaigns.
+
+Each signed-in person sees the assessment of what they may read in full: their organisations'
+campaigns and those shared with the coalition (campaigns published only as aggregates by other
+organisations are counted in neither the map nor the totals, and the page says how many there
+are). Assessments are cached per ledger version and reader, so the page is computed once per
+change of the ledger.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy.orm import Session
+
+from corridor.errors import CorridorError
+from corridor.web import auth
+from corridor.web.app import DB, render
+from corridor.web.pages import _ctx, _identity
+
+router = APIRouter(include_in_schema=False)
+
+FIGURES = ("reach", "gap", "channels")
+_lock = threading.Lock()
+
+
+class AssessmentCache:
+    """A few assessments, keyed by (ledger version, reader's roles)."""
+
+    def __init__(self, size: int = 4) -> None:
+        self.size = size
+        self.data: OrderedDict = OrderedDict()
+
+    def get(self, key):
+        hit = self.data.get(key)
+        if hit is not None:
+            self.data.move_to_end(key)
+        return hit
+
+    def put(self, key, value) -> None:
+        self.data[key] = value
+        self.data.move_to_end(key)
+        while len(self.data) > self.size:
+            self.data.popitem(last=False)
+
+
+def _evidence(request: Request):
+    state = request.app.state
+    if not hasattr(state, "evidence_loaded"):
+        path = getattr(state, "evidence_path", None)
+        ev = None
+        if path is not None and Path(path).exists():
+            from corridor.cli.assess import load_evidence
+
+            ev = load_evidence(Path(path), demo=False)
+        state.evidence_loaded = ev
+    return state.evidence_loaded
+
+
+def assessment_for(request: Request, s: Session, ident: auth.Identity):
+    """The (cached) assessment of what ``ident`` may read; None when there is nothing to assess."""
+    from corridor.assess import assess
+    from corridor.assess.ledger import hidden_aggregate_count, items_from_ledger
+    from corridor.geo.grid import load_grid
+
+    state = request.app.state
+    if not hasattr(state, "assessments"):
+        state.assessments = AssessmentCache()
+    key = (auth.ledger_version(request, s), tuple(sorted((k, v.value) for k, v in ident.actor.roles.items())))
+    with _lock:
+        hit = state.assessments.get(key)
+        if hit is not None:
+            return hit
+        items = items_from_ledger(s, scope="readable", actor=ident.actor)
+        hidden = hidden_aggregate_count(s, ident.actor)
+        if not items:
+            entry = (None, hidden, {})
+        else:
+            grid = load_grid(5.0)
+            a = assess(items, grid, evidence=_evidence(request), draws=getattr(state, "draws", 200),
+                       scheduler="sync")
+            entry = (a, hidden, {})
+        state.assessments.put(key, entry)
+        return entry
+
+
+@router.get("/dashboard", response_class=HTMLResponse)
+def dashboard(request: Request, s: Session = DB):
+    ident = _identity(request, s)
+    a, hidden, _figs = assessment_for(request, s, ident)
+    result = a.as_dict() if a is not None else None
+    return render(request, "dashboard.html", **_ctx(ident, "dashboard", result=result, hidden=hidden,
+                                                    items=a.items if a else [],
+                                                    evidence=a.evidence if a else None))
+
+
+@router.get("/dashboard/figure/{name}.png")
+def figure(name: str, request: Request, s: Session = DB):
+    ident = _identity(request, s)
+    if name not in FIGURES:
+        raise HTTPException(404)
+    a, _hidden, figs = assessment_for(request, s, ident)
+    if a is None:
+        raise HTTPException(404)
+    lang = request.state.lang
+    key = (name, lang)
+    with _lock:
+        body = figs.get(key)
+        if body is None:
+            from corridor.assess import figures
+
+            draw = {"reach": figures.reach_map, "gap": figures.gap_map, "channels": figures.channel_chart}[name]
+            with tempfile.TemporaryDirectory() as tmp:
+                path = draw(a, Path(tmp) / f"{name}.png", lang=lang)
+                body = path.read_bytes()
+            figs[key] = body
+    return Response(body, media_type="image/png", headers={"Cache-Control": "private, max-age=300"})
+
+
+@router.get("/dashboard/whatif")
+def whatif(request: Request, s: Session = DB):
+    """What if some activities ran a different number of times (``times=ID:N,ID:N``) or the
+    coalition had ``budget`` more USD? Read-only: nothing is written."""
+    from corridor.assess.engine import what_if
+
+    ident = _identity(request, s)
+    a, _hidden, _figs = assessment_for(request, s, ident)
+    if a is None:
+        raise HTTPException(404, "nothing to assess")
+    times = {}
+    raw = request.query_params.get("times", "")
+    try:
+        for part in filter(None, raw.split(",")):
+            aid, _, n = part.partition(":")
+            times[aid] = float(n)
+        out = what_if(a, times)
+        budget = request.query_params.get("budget")
+        if budget not in (None, ""):
+            from corridor.assess.allocate import suggest
+
+            out["suggestion"] = suggest(a, float(budget))
+    except ValueError:
+        return JSONResponse({"detail": "times must look like ID:N,ID:N and budget a number"}, status_code=422)
+    except CorridorError as exc:
+        return JSONResponse({"detail": exc.one_line()}, status_code=422)
+    return out
+
+
+@router.get("/dashboard/campaigns/{campaign_id}", response_class=HTMLResponse)
+def campaign_assessment(campaign_id: int, request: Request, s: Session = DB):
+    ident = _identity(request, s)
+    a, _hidden, _figs = assessment_for(request, s, ident)
+    result = a.as_dict() if a is not None else None
+    campaign = next((c for c in (result or {}).get("campaigns", []) if c["id"] == campaign_id), None)
+    if campaign is None:  # not readable, or no such campaign: the same answer
+        return render(request, "not_found.html", status_code=404, **_ctx(ident))
+    rows = [r for r in result["activities"] if r["campaign_id"] == campaign_id]
+    return render(request, "dashboard_campaign.html", **_ctx(ident, "dashboard", campaign=campaign,
+                                                             activities=rows, result=result))
