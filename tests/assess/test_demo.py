@@ -115,6 +115,8 @@ def test_the_dashboard_in_a_browser(demo, tmp_path):
         page.fill("input[name=username]", "demo")
         page.fill("input[name=password]", demo["password"])
         page.click("button[type=submit]")
+        page.wait_for_url("**/campaigns")
+        page.click("nav a[href='/dashboard']")
         page.wait_for_url("**/dashboard", timeout=300_000)
         for img in ("reach-map", "gap-map", "channel-chart"):
             page.wait_for_function(f"document.getElementById('{img}').complete && "
