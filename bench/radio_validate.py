@@ -6,6 +6,7 @@ Run from the repository root: ``.venv/bin/python bench/radio_validate.py``. Prin
 
 from __future__ import annotations
 
+import itertools
 import sys
 import time
 from pathlib import Path
@@ -53,7 +54,7 @@ def d1_table() -> pd.DataFrame:
     paths, months, r12 = d1.read_d1(REF / "d1" / "dbank_d1_other.txt")
     paths = paths.set_index("id")
     out = []
-    iso = lambda off, elev: np.zeros(np.broadcast(off, elev).shape)  # noqa: E731
+    iso = lambda off, elev: np.zeros(np.broadcast(off, elev).shape)
     for _, row in months.iterrows():
         p = paths.loc[row["id"]]
         if p["dist_km"] > hf.MAX_PATH_KM or p["tx"].endswith("LP") or not (1.6 <= p["freq_mhz"] <= 30):
@@ -67,8 +68,9 @@ def d1_table() -> pd.DataFrame:
                           gain=iso, year=int(row["year"]))
         diff = pred.field_dbuv[:, 0] - meas
         ok = ~np.isnan(meas)
-        for d, dist in zip(diff[ok], np.full(ok.sum(), p["dist_km"])):
-            out.append({"id": row["id"], "dist_km": dist, "diff": d})
+        ratio = p["freq_mhz"] / pred.muf_mhz[:, 0]
+        for d, r in zip(diff[ok], ratio[ok]):
+            out.append({"id": row["id"], "dist_km": p["dist_km"], "f_over_muf": r, "diff": d})
     return pd.DataFrame(out)
 
 
@@ -97,6 +99,14 @@ def main() -> int:
         if len(s):
             print(f"| {lo}–{hi} km | {len(s)} | {s['id'].nunique()} | {s['diff'].mean():+.1f} | "
                   f"{s['diff'].std():.1f} | {s['diff'].abs().median():.1f} |")
+    print("\n### by the ratio of frequency to the predicted path basic MUF, 0–7000 km")
+    print("| f / basic MUF | hourly medians | bias (mean) | spread (sd) |")
+    print("|---|---|---|---|")
+    edges = [0.0, 0.5, 0.8, 0.9, 1.0, 1.1, 1.3, 1.6, np.inf]
+    for lo, hi in itertools.pairwise(edges):
+        s = dd[(dd.f_over_muf > lo) & (dd.f_over_muf <= hi)]
+        label = f"{lo:.1f}–{hi:.1f}" if np.isfinite(hi) else f"above {lo:.1f}"
+        print(f"| {label} | {len(s)} | {s['diff'].mean():+.1f} | {s['diff'].std():.1f} |")
     print(f"\n(done in {time.perf_counter() - t0:.0f} s)")
     return 0
 

@@ -87,3 +87,22 @@ def test_cli_bad_case_exits_2_with_one_line(tmp_path):
 def test_example_schedule_is_dated_and_sourced():
     text = EXAMPLE.read_text()
     assert "HISTORICAL" in text and "source:" in text
+
+
+def test_radio_help_does_not_load_the_models():
+    """``corridor radio --help`` imports the radio commands only, not the models or other groups."""
+    code = ("import sys\nfrom corridor.cli import main\nsys.argv = ['corridor', 'radio', '--help']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('pandas', 'PyIRI', 'matplotlib', 'corridor.channels', 'sqlalchemy')"
+            " if m in sys.modules))")
+    r = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "predict" in r.stdout and "coverage" in r.stdout
+    assert r.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_top_level_help_still_lists_every_group():
+    r = _run("--help")
+    assert r.returncode == 0
+    for name in ("demo", "import-hxl", "serve", "geo", "db", "radio", "balloon", "evidence"):
+        assert name in r.stdout

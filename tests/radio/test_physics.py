@@ -3,7 +3,15 @@
 import numpy as np
 import pytest
 
-from corridor.channels.radio import antennas, geometry, ionosphere, loss, muf, noise, reliability
+from corridor.channels.radio import (
+    antennas,
+    geometry,
+    ionosphere,
+    loss,
+    muf,
+    noise,
+    reliability,
+)
 
 
 def test_great_circle_known_distance():
@@ -32,16 +40,76 @@ def test_dmax_and_muf_formulas():
     assert muf.f2_muf_mhz(100.0, 9.0, 3.2, 3.0, 1.2) < m
 
 
-def test_above_muf_and_absorption_losses():
-    assert loss.above_muf_loss_db(10.0, 12.0, "F2", 2000) == 0
-    assert loss.above_muf_loss_db(12.0 * 1.0001, 12.0, "F2", 2000) == pytest.approx(5.0, abs=0.5)
-    assert loss.above_muf_loss_db(100.0, 12.0, "F2", 2000) == 60.0
-    assert loss.above_muf_loss_db(100.0, 12.0, "F2", 5000) == 80.0
-    assert loss.above_muf_loss_db(100.0, 3.0, "E", 1000) == 58.0
-    night = loss.absorption_index(120.0, 100)
-    noon = loss.absorption_index(20.0, 100)
-    assert night == 0 and noon > 0.9
-    assert loss.absorption_loss_db(5.0, 1.2, noon, 2.0, 1) > loss.absorption_loss_db(15.0, 1.2, noon, 2.0, 1)
+def test_above_muf_loss_follows_p533_14_eqs_24_to_26():
+    # no loss at or below the mode's basic MUF, and no step just above it
+    assert loss.above_muf_loss_db(10.0, 12.0, "F2") == 0
+    assert loss.above_muf_loss_db(12.0, 12.0, "E") == 0
+    assert loss.above_muf_loss_db(12.0 * 1.0001, 12.0, "F2") == pytest.approx(36.0 * 0.01, rel=1e-6)
+    # F2: 36 (f/fb - 1)^0.5, the same at every path length; E: 130 (f/fb - 1)^2
+    assert loss.above_muf_loss_db(15.0, 12.0, "F2", 5000) == pytest.approx(18.0)
+    assert loss.above_muf_loss_db(15.0, 12.0, "F2", 1000) == loss.above_muf_loss_db(15.0, 12.0, "F2", 5000)
+    assert loss.above_muf_loss_db(6.0, 5.0, "E") == pytest.approx(130.0 * 0.04)
+    # the caps: 62 dB (F2) and 81 dB (E)
+    assert loss.above_muf_loss_db(100.0, 12.0, "F2") == 62.0
+    assert loss.above_muf_loss_db(100.0, 3.0, "E") == 81.0
+    assert loss.LZ_DB == 8.72
+
+
+def test_auroral_loss_table():
+    # zero below 42.5 deg geomagnetic (every path to Korea), Table 2 values above it
+    assert loss.auroral_loss_db(40.0, 50.0, 1, 12.0, 1000.0) == 0.0
+    # winter, <= 2500 km, 57.5-62.5 deg, 10-13 h: 1.4 dB; > 2500 km: 0.6 dB
+    assert loss.auroral_loss_db(60.0, 55.0, 1, 12.0, 1000.0) == pytest.approx(1.4)
+    assert loss.auroral_loss_db(60.0, 55.0, 1, 12.0, 3000.0) == pytest.approx(0.6)
+    # equinox peak (67.5-72.5 deg, 07-10 h): 21.4 dB; the southern hemisphere swaps the seasons
+    assert loss.auroral_loss_db(-70.0, -60.0, 4, 8.0, 1000.0) == pytest.approx(21.4)
+    assert loss.auroral_loss_db(-60.0, -55.0, 7, 12.0, 1000.0) == loss.auroral_loss_db(60.0, 55.0, 1, 12.0, 1000.0)
+    # the 22-01 h block wraps round midnight
+    assert loss.auroral_loss_db(45.0, 50.0, 1, 0.5, 1000.0) == loss.auroral_loss_db(45.0, 50.0, 1, 23.0, 1000.0)
+
+
+def test_f2_mirror_height_of_section_5_1():
+    # case a) starts from A1 + B1 at short hops and falls towards A1 for long ones
+    short = muf.f2_mirror_height_km(100.0, 11.8, 6.0, 0.5, 2.8, 120.0)
+    long_ = muf.f2_mirror_height_km(3300.0, 11.8, 6.0, 0.5, 2.8, 120.0)
+    assert 250.0 < long_ < short <= 800.0
+    # case c) (foF2/foE <= 3.33) grows linearly with the hop length
+    h = muf.f2_mirror_height_km(np.array([500.0, 1000.0, 1500.0]), 6.0, 8.0, 3.0, 3.0, 50.0)
+    assert np.allclose(np.diff(np.diff(h)), 0.0) and h[1] > h[0]
+    # G is continuous at x_r = 1 (G(1) = 0, so d_s = 160 km)
+    a = muf.f2_mirror_height_km(1000.0, 6.0 * 1.000001, 6.0, 1.0, 3.0, 50.0)
+    b = muf.f2_mirror_height_km(1000.0, 6.0 * 0.999999, 6.0, 1.0, 3.0, 50.0)
+    assert np.isfinite(a) and np.isfinite(b)
+
+
+def test_e_screening_limited_to_4000_km_paths():
+    # 1.05 foE sec i: a low F2 ray is screened by a strong daytime E layer, a path beyond 4000 km never
+    sec_low = geometry.incidence_sec(geometry.elevation_deg(2000.0, 300.0), muf.E_HEIGHT_KM)
+    assert muf.e_screening_mhz(3.5, sec_low) > 12.0
+    assert muf.SCREENING_MAX_KM == 4000.0
+
+
+def test_p533_absorption_terms():
+    from corridor.channels.radio import absorption
+
+    # Fig. 1 at the tabulated latitudes, linear between them (January row at 35 and 37.5 deg)
+    assert absorption.at_noon(35.0, 1) == pytest.approx(258.1)
+    assert absorption.at_noon(-36.25, 1) == pytest.approx(0.5 * (258.1 + 267.5))
+    assert absorption.at_noon(80.0, 7) == absorption.at_noon(70.0, 7)
+    # Fig. 2: 1 well above the E layer, larger near f_v = foE, nothing for negative ratios
+    assert absorption.penetration_factor(20.0) == pytest.approx(1.0)
+    assert absorption.penetration_factor(1.0) > 1.2
+    assert absorption.penetration_factor(-1.0) == 0.0
+    # Fig. 3 exponents lie in the figure's range; F(chi) is floored at 0.02 at night
+    p = absorption.diurnal_exponent(np.array([0.0, 30.0, 55.0, 80.0]), np.array([0.0, 20.0, 38.0, 60.0]), 4)
+    assert np.all((p > 0.5) & (p < 2.0))
+    assert absorption.diurnal_factor(120.0, 1.3) == pytest.approx(0.02)
+    assert absorption.diurnal_factor(0.0, 1.3) == pytest.approx(1.0)
+    # L_i = n (1 + 0.0067 R) sec i AT / (f + f_L)^2, R capped at 160
+    li = absorption.absorption_loss_db(9.0, 2, 100.0, 2.0, 300.0, 1.0)
+    assert li == pytest.approx(2 * 1.67 * 2.0 * 300.0 / 100.0)
+    assert absorption.absorption_loss_db(9.0, 1, 250.0, 1.0, 300.0, 1.0) == \
+        absorption.absorption_loss_db(9.0, 1, 160.0, 1.0, 300.0, 1.0)
 
 
 def test_field_strength_free_space_check():
@@ -56,6 +124,24 @@ def test_noise_p372_values():
     assert noise.man_made_db(3.0, "residential") - 204 == pytest.approx(-144.7, abs=0.1)
     n, du, dl = noise.total_noise(10.0, 1, 12.0, "city", galactic_visible=True)
     assert n > noise.man_made_db(10.0, "city") - 204 and du > 0 and dl > 0
+
+
+def test_p372_atmospheric_noise_over_korea():
+    # the shipped P.372 extract: summer, 20-24 LT, 40 N 127 E is 69.3 dB at 1 MHz
+    assert noise.atmospheric_1mhz_db(7, 22.0, 127.0) == pytest.approx(69.3)
+    assert noise.atmospheric_1mhz_db(7, 22.0, 127.5) == pytest.approx(0.5 * (69.3 + 69.8))
+    # at 1 MHz the frequency curves return F_am itself; summer nights are noisier than winter noons
+    assert noise.atmospheric_db(1.0, 7, 22.0, 127.0) == pytest.approx(69.3, abs=0.3)
+    assert noise.atmospheric_db(6.0, 7, 22.0) > noise.atmospheric_db(6.0, 1, 13.0) + 15
+    # at a tabulated frequency F_a is linear in F_am(1 MHz) between the 10 and 100 dB curves
+    _, _, freqs, f10, f100 = noise.atmospheric_tables()
+    k = int(np.searchsorted(freqs, 6.0))
+    fam = noise.atmospheric_1mhz_db(1, 21.0, 126.0)
+    expected = f10[0, 5, k] + (fam - 10.0) * (f100[0, 5, k] - f10[0, 5, k]) / 90.0
+    assert noise.atmospheric_db(6.0, 1, 21.0, 126.0) == pytest.approx(expected)
+    # spring is the mean of winter and summer (documented approximation)
+    assert noise.atmospheric_1mhz_db(4, 1.0) == pytest.approx(
+        0.5 * (noise.atmospheric_1mhz_db(1, 1.0) + noise.atmospheric_1mhz_db(7, 1.0)))
 
 
 def test_reliability_is_monotone_and_half_at_threshold():

@@ -1,17 +1,26 @@
 """Reach models, one package per channel.
 
 Each channel turns an :class:`~corridor.channels.base.Activity` into a
-:class:`~corridor.channels.base.Coverage` over the population grid. Importing this package
-registers every channel; :func:`get_channel` finds one by name.
+:class:`~corridor.channels.base.Coverage` over the population grid. The channels are named here
+with the module that defines each; a channel's package (and its models) is imported the first
+time :func:`get_channel` or :func:`all_channels` asks for it.
 """
 
-from corridor.channels.base import (Activity, Channel, ChannelSpec, Coverage, all_channels,
-                                    get_channel, parse_activity, register)
-from corridor.channels import loudspeaker  # noqa: F401,E402  (registers the channel)
-from corridor.channels import radio  # noqa: F401,E402  (registers the channel)
-from corridor.channels import balloon  # noqa: F401,E402  (registers the channel)
-from corridor.channels import border  # noqa: F401,E402  (registers the channel)
-from corridor.channels import satellite  # noqa: F401,E402  (registers the channel)
+from corridor.channels.base import (
+    Activity,
+    Channel,
+    ChannelSpec,
+    Coverage,
+    all_channels,
+    get_channel,
+    parse_activity,
+    register,
+    register_module,
+)
+
+for _name in ("loudspeaker", "radio", "balloon", "border", "satellite"):
+    register_module(_name, f"corridor.channels.{_name}")
+del _name
 
 __all__ = ["Activity", "Channel", "ChannelSpec", "Coverage", "all_channels", "get_channel",
-           "parse_activity", "register"]
+           "parse_activity", "register", "register_module"]

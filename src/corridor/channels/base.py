@@ -9,16 +9,25 @@ database or the web; the ledger stores activities, the assessment combines cover
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializeAsAny,
+    ValidationError,
+    model_validator,
+)
 
 from corridor.errors import CorridorError
-from corridor.geo.grid import PopulationGrid
-from corridor.geo.names import PROVINCES
+
+if TYPE_CHECKING:  # ``corridor.geo`` loads pandas and shapely; the contracts do not need them to load
+    from corridor.geo.grid import PopulationGrid
 
 
 class ChannelSpec(BaseModel):
@@ -139,6 +148,8 @@ class Coverage:
 
     def people_by_province(self, grid: PopulationGrid) -> np.ndarray:
         """Expected people per draw and 2008 province, shape (draws, 10)."""
+        from corridor.geo.names import PROVINCES
+
         self.check_grid(grid)
         onehot = np.zeros((grid.n_cells, len(PROVINCES)))
         onehot[np.arange(grid.n_cells), grid.province] = 1.0
@@ -166,6 +177,8 @@ class Channel(Protocol):
 
 
 _REGISTRY: dict[str, Channel] = {}
+#: Channel name -> module whose import registers it (see :func:`register_module`).
+_MODULES: dict[str, str] = {}
 
 
 def register(channel_cls: type) -> type:
@@ -177,17 +190,31 @@ def register(channel_cls: type) -> type:
     return channel_cls
 
 
+def register_module(name: str, module: str) -> None:
+    """Name a channel before loading it: ``module`` is imported (and registers the channel with
+    :func:`register`) only when :func:`get_channel` or :func:`all_channels` first needs it, so
+    reading a file or checking an option does not load every channel's models."""
+    _MODULES[name] = module
+
+
+def _load(name: str) -> None:
+    if name not in _REGISTRY and name in _MODULES:
+        importlib.import_module(_MODULES[name])
+        if name not in _REGISTRY:
+            raise RuntimeError(f"importing {_MODULES[name]} did not register the channel {name!r}")
+
+
 def get_channel(name: str) -> Channel:
     """The registered channel called ``name``; an unknown name is a :class:`CorridorError`."""
-    from corridor import channels  # noqa: F401  (importing the package registers the channels)
-
+    _load(name)
     if name not in _REGISTRY:
         raise CorridorError("unknown channel", field="channel", value=name,
-                            hint="one of: " + ", ".join(sorted(_REGISTRY)))
+                            hint="one of: " + ", ".join(sorted(set(_REGISTRY) | set(_MODULES))))
     return _REGISTRY[name]
 
 
 def all_channels() -> dict[str, Channel]:
-    from corridor import channels  # noqa: F401
-
+    """Every known channel by name, loading those not loaded yet."""
+    for name in list(_MODULES):
+        _load(name)
     return dict(_REGISTRY)

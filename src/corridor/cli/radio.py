@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
-import numpy as np
 import typer
 
 from corridor.atomic import atomic_path, check_writable
-from corridor.channels import get_channel
-from corridor.channels.files import read_activity
 from corridor.cli.console import check_run_options, console, print_json, status
 from corridor.errors import CorridorError
-from corridor.geo.grid import load_grid
-from corridor.i18n import gettext
+
+# The models (NumPy, pandas, PyIRI, the grid) are imported inside the commands, so that
+# ``corridor radio --help`` and input errors answer without loading them.
 
 app = typer.Typer(help="Shortwave and mediumwave broadcasts: predictions and coverage.", no_args_is_help=True)
 
@@ -42,15 +40,21 @@ def predict(
 @app.command()
 def coverage(
     schedule: Annotated[Path, typer.Argument(help="Schedule file (YAML or JSON), e.g. examples/radio/nkrr-2010-tashkent.yaml.")],
-    out: Annotated[Optional[Path], typer.Option("--out", help="PNG map of reliability to write.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="PNG map of reliability to write.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     draws: Annotated[int, typer.Option("--draws", help="Monte Carlo draws.")] = 200,
-    year: Annotated[Optional[int], typer.Option("--year", help="Population year (default: this year).")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Population year (default: this year).")] = None,
     lang: Annotated[str, typer.Option("--lang", help="Map language: en or ko.")] = "en",
 ) -> None:
     """People who could hear the broadcast on a given day (90 % interval), and a reliability map."""
+    from corridor.channels import get_channel
+    from corridor.channels.files import read_activity
+
     check_run_options(lang=lang, draws=draws, out=out)
     activity = read_activity(schedule, channel="radio")
+    # the grid loads pandas and shapely: only once the input is known to be good
+    from corridor.geo.grid import load_grid
+
     with status("Computing radio coverage", quiet=as_json) as say:
         grid = load_grid(5.0, year, progress=say)
         cov = get_channel("radio").coverage(activity, grid, draws=draws)
@@ -86,10 +90,13 @@ def coverage(
 
 
 def _draw_map(grid, cov, activity, out: Path, lang: str, result: dict, draws: int) -> None:
+    import numpy as np
+
     from corridor.channels.base import Coverage
+    from corridor.i18n import gettext
     from corridor.maps.coverage import coverage_map
 
-    _ = lambda m: gettext(lang, m)  # noqa: E731
+    _ = lambda m: gettext(lang, m)
     s = activity.spec
     hours = cov.extras["hours"]
     rel = np.mean(cov.extras["reliability_median"], axis=0)[None, :]

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from corridor.channels.radio import antennas, hf
 from corridor.errors import CorridorError
@@ -105,8 +104,10 @@ def grid_points(g: dict) -> tuple[np.ndarray, np.ndarray]:
     return la.ravel(), lo.ravel()
 
 
-def predict_case(case: dict) -> pd.DataFrame:
-    """Predict a parsed case; one row per grid point and hour, sorted by hour, lat, lon."""
+def predict_case(case: dict):
+    """Predict a parsed case (a pandas DataFrame): one row per grid point and hour, sorted by hour, lat, lon."""
+    import pandas as pd
+
     lat, lon = grid_points(case["grid"])
     gain, az = gain_function(case["antenna"], case["freq_mhz"])
     if case["antenna"]["kind"] == "isotropic":
@@ -116,7 +117,7 @@ def predict_case(case: dict) -> pd.DataFrame:
                    azimuth_deg=az, rx_gain_dbi=case["rx_gain_dbi"], environment=case["environment"],
                    required_snr_db_hz=case["required_snr_db_hz"], year=case["year"])
     h = len(p.utc_hours)
-    rep = lambda a: np.tile(a, h)  # noqa: E731
+    rep = lambda a: np.tile(a, h)
     frame = pd.DataFrame({
         "lat": rep(lat), "lon": rep(lon), "utc_hour": np.repeat(p.utc_hours.astype(int), lat.size),
         "muf_mhz": p.muf_mhz.ravel().round(2), "mode": p.mode.ravel(), "takeoff_deg": p.takeoff_deg.ravel().round(2),

@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
 from corridor.channels.base import Activity, ChannelSpec, Coverage, register
-from corridor.channels.radio import (antennas, geometry, groundwave, hf, ionosphere, jamming, listeners, noise,
-                                    reliability, skywave_mf)
+from corridor.channels.radio import (
+    antennas,
+    geometry,
+    groundwave,
+    hf,
+    ionosphere,
+    jamming,
+    listeners,
+    noise,
+    reliability,
+    skywave_mf,
+)
 from corridor.channels.radio.schedule import RadioSpec
 from corridor.channels.radio.ssn import map_index, sunspot_number
-from corridor.geo.grid import PopulationGrid
+
+if TYPE_CHECKING:  # loads pandas and shapely; a schedule is validated without them
+    from corridor.geo.grid import PopulationGrid
 
 MODEL_VERSION = "1"
 HF_MIN_MHZ = 1.6
@@ -80,7 +92,8 @@ class RadioChannel:
         field = 10.0 * np.log10(pg + ps)
         spread = (pg * GROUND_WAVE_DECILES_DB + ps * skywave_mf.DECILE_DB) / (pg + ps)
         local = np.asarray(hours)[:, None] + grid.lon[None, :] / 15.0
-        n_dbw, n_up, n_lo = noise.total_noise(spec.freq_mhz, month, local, spec.noise, galactic_visible=False)
+        n_dbw, n_up, n_lo = noise.total_noise(spec.freq_mhz, month, local, spec.noise, galactic_visible=False,
+                                              lon_deg=grid.lon[None, :])
         s = field - 20.0 * np.log10(spec.freq_mhz) - 107.2
         up, lo = reliability.snr_deciles_db(spread, spread, n_up, n_lo)
         return {"signal": s, "noise": n_dbw, "upper": up, "lower": lo, "field": field}
@@ -142,7 +155,8 @@ class RadioChannel:
             "MF ground wave (NTIA LF/MF, Millington mixed paths) and night sky wave (ITU-R P.1147-2)"
         assumptions = {
             "propagation": kind + f"; month {month}, {ssn_note}, map index {ssn:.0f} ±{SSN_SPREAD:.0%}",
-            "noise": f"ITU-R P.372 man-made ({spec.noise}), galactic, atmospheric (coarse); ±{NOISE_SPREAD_DB:g} dB",
+            "noise": f"ITU-R P.372 man-made ({spec.noise}), galactic, atmospheric (P.372 maps over Korea); "
+                     f"±{NOISE_SPREAD_DB:g} dB",
             "service": f"reception when SNR ≥ {spec.required_snr_db_hz:g} dB-Hz; reliability = share of days "
                        "(P.533 §10 deciles)",
             "jamming": (f"{', '.join(jam_names)}; protection ratio {pr:g} dB (assumed powers)" if jam_names

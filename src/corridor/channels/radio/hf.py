@@ -8,12 +8,20 @@ frequency and a set of UTC hours, vectorised over receivers × hours × modes. P
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
-from corridor.channels.radio import geometry, loss, muf, noise, reliability
+from corridor.channels.radio import (
+    absorption,
+    geometry,
+    loss,
+    muf,
+    noise,
+    reliability,
+    skywave_mf,
+)
 from corridor.channels.radio.ionosphere import IonosphereMaps
 
 MAX_PATH_KM = 7000.0
@@ -22,6 +30,8 @@ E_MODES = 3        # lowest-order E mode and the next two (P.533-14 §5.2.1)
 F2_MODES = 6       # lowest-order F2 mode and up to five more
 SPEED_OF_LIGHT_KM_PER_MS = 299.792458
 FIELD_FLOOR_DBUV = -150.0
+#: The dipole field falls as r⁻³: f_H at 100 km from f_H at 300 km.
+GYRO_100_PER_300 = ((geometry.EARTH_RADIUS_KM + 300.0) / (geometry.EARTH_RADIUS_KM + 100.0)) ** 3
 
 GainFunction = Callable[[np.ndarray, np.ndarray], np.ndarray]   # (off-azimuth°, elevation°) -> dBi
 
@@ -92,44 +102,106 @@ def predict(tx_lat: float, tx_lon: float, rx_lat, rx_lon, *, freq_mhz: float, mo
     hr_mid = muf.f2_reflection_height_km(mid.m3000)
     n0_f2 = np.maximum(np.ceil(dist / dmax_mid), _min_elevation_hops(dist, hr_mid))
     d0 = dist / n0_f2
+    beyond = dist > dmax_mid                                                   # D > d_max
     # F2 control points T + d0/2 and R − d0/2 (both the mid-point for a one-hop path)
     cp = [along(np.clip(d0 / 2.0, 0, dist), km=True), along(np.clip(dist - d0 / 2.0, 0, dist), km=True)]
     # the control points depend on the hour through d0
-    f2_cp = []
+    f2_cp, f2_cp_iono = [], []
     for lat_c, lon_c in cp:
         iono = maps.at(lon_c, lat_c)
+        f2_cp_iono.append(iono)
         f2_cp.append({"fof2": iono.fof2_mhz, "m3000": iono.m3000, "foe": iono.foe_mhz,
                       "gyro": iono.gyro_300km_mhz})
-    hr_f2 = muf.f2_reflection_height_km(0.5 * (f2_cp[0]["m3000"] + f2_cp[1]["m3000"]))
+    # mirror height of the F2 modes (P.533-14 §5.2.1, eq. 2): at the mid-path control point up to
+    # d_max, beyond it at the Table 1c point (T + d0/2, M, R − d0/2) with the lowest foF2
+    t1c = [f2_cp_iono[0], mid, f2_cp_iono[1]]
+    lowest = np.argmin(np.stack([io.fof2_mhz for io in t1c]), axis=0)
+    m_low = np.choose(lowest, [io.m3000 for io in t1c])
+    hr_f2 = muf.f2_reflection_height_km(np.where(beyond, m_low, mid.m3000))
 
-    # E-layer and absorption control points: M (D ≤ 2000 km), T+1000 and R−1000 beyond
+    # E-layer control points: M (D ≤ 2000 km), T+1000 and R−1000 beyond (P.533-14 Table 1)
     near = np.minimum(1000.0, dist / 2.0)
     e_pts = [along(near, km=True), along(0.5), along(dist - near, km=True)]
     e_iono = [maps.at(lon_c, lat_c) for lat_c, lon_c in e_pts]
     long_path = dist > 2000.0
+    # E-layer basic MUF: foE at M up to 2000 km, the lower of T+1000 and R−1000 beyond (§3.3);
+    # E-layer screening of F2 modes: the higher of the two (§4)
     foe_e = np.where(long_path, np.minimum(e_iono[0].foe_mhz, e_iono[2].foe_mhz), e_iono[1].foe_mhz)
-    w = np.where(long_path, 1.0 / 3.0, 0.0)
-    absorption_index = sum(wi * loss.absorption_index(io.solar_zenith_deg, ssn)
-                           for wi, io in zip((w, 1.0 - 2.0 * w, w), e_iono))
-    gyro_100 = e_iono[1].gyro_300km_mhz * ((geometry.EARTH_RADIUS_KM + 300.0) / (geometry.EARTH_RADIUS_KM + 100.0)) ** 3
+    foe_screen = np.where(long_path, np.maximum(e_iono[0].foe_mhz, e_iono[2].foe_mhz), e_iono[1].foe_mhz)
+    can_screen = dist <= muf.SCREENING_MAX_KM
+    # absorption control points (P.533-14 §5.2.2, Table 1d): M up to 2000 km; M, T+1000, R−1000 up to d_max;
+    # also T+d0/2 and R−d0/2 beyond d_max. Weights (hours, n) per point; the terms that do not
+    # depend on the mode are computed once.
+    w3 = np.where(long_path, np.where(beyond, 0.2, 1.0 / 3.0), 0.0)
+    weights = [w3, 1.0 - 2.0 * w3 - 2.0 * np.where(beyond, 0.2, 0.0) * long_path, w3,
+               np.where(beyond & long_path, 0.2, 0.0), np.where(beyond & long_path, 0.2, 0.0)]
+    a_iono = e_iono + f2_cp_iono
+    absorb = []
+    for wj, io in zip(weights, a_iono):
+        if not np.any(wj):
+            continue
+        lat_j = io.lat_deg
+        p_exp = absorption.diurnal_exponent(io.dip_deg, lat_j, month)
+        base = absorption.at_noon(lat_j, month) * absorption.diurnal_factor(io.solar_zenith_deg, p_exp) / \
+            absorption.diurnal_factor(np.abs(lat_j - io.subsolar_lat_deg), p_exp)
+        absorb.append((wj, base, io.foe_mhz))
+    f_l = sum(wj * np.abs(io.gyro_300km_mhz * GYRO_100_PER_300 * np.sin(np.radians(io.dip_deg)))
+              for wj, io in zip(weights, a_iono))
+
+    # auroral and other signal losses L_h (P.533-14 Table 2), averaged over the same control points
+    # (Table 1d); the mid-path local mean time indexes the table
+    midpath_lt = hours[:, None] + along(0.5)[1][None, :] / 15.0
+    lh_points = [(wj, lat_c, skywave_mf.geomagnetic_latitude_deg(lat_c, lon_c))
+                 for wj, (lat_c, lon_c) in zip(weights, e_pts + cp) if np.any(wj)]
+    auroral = 0.0   # zero below 42.5° geomagnetic, which holds for every path to Korea
+    if any(np.any(np.abs(gm) >= loss.LH_MIN_GEOMAG_DEG) for _, _, gm in lh_points):
+        auroral = sum(wj * loss.auroral_loss_db(gm, lat_c, month, midpath_lt, dist) for wj, lat_c, gm in lh_points)
+
+    def absorption_db(hops, sec_i110):
+        fv = freq_mhz / sec_i110
+        term = sum(wj * base * absorption.penetration_factor(fv / np.maximum(foe, 0.1)) for wj, base, foe in absorb)
+        return absorption.absorption_loss_db(freq_mhz, hops, ssn, sec_i110, term, f_l)
 
     power_dbkw = 10.0 * np.log10(power_kw)
     fields, munfs, elevs, gains, slants, heights, labels = [], [], [], [], [], [], []
 
-    # F2 modes
+    def screening_elevation_deg(hop):
+        """Elevation of an F2 hop for the E-layer screening test (P.533-14 §4, eq. 13 with the §5.1
+        mirror height; beyond d_max the mean height over the Table 1c points, as the ITU-R
+        reference program takes it)."""
+        def h_at(io):
+            return muf.f2_mirror_height_km(hop, freq_mhz, io.fof2_mhz, io.foe_mhz, io.m3000, ssn)
+
+        h = h_at(mid)
+        if np.any(beyond):
+            h = np.where(beyond, (h_at(t1c[0]) + h + h_at(t1c[2])) / 3.0, h)
+        return geometry.elevation_deg(hop, h)
+
+    # F2 modes: the lowest order with hops up to d_max and the next five (P.533-14 §5.2.1)
     for k in range(F2_MODES):
         hops = n0_f2 + k
         hop = dist / hops
         elev = geometry.elevation_deg(hop, hr_f2)
         sec_e = geometry.incidence_sec(elev, muf.E_HEIGHT_KM)
-        mode_muf = np.minimum(*(muf.f2_muf_mhz(hop, c["fof2"], c["m3000"], c["foe"], c["gyro"]) for c in f2_cp))
-        screened = muf.e_screening_mhz(foe_e, sec_e) >= freq_mhz
+        # basic MUF of the mode: at the mid-path control point up to d_max (§3.5.1.1, §3.5.2.1),
+        # beyond it the lower of the values at T + d0/2 and R − d0/2
+        mode_muf = None
+        if not np.all(beyond):
+            mode_muf = muf.f2_muf_mhz(hop, mid.fof2_mhz, mid.m3000, mid.foe_mhz, mid.gyro_300km_mhz)
+        if np.any(beyond):
+            muf_cps = np.minimum(*(muf.f2_muf_mhz(hop, c["fof2"], c["m3000"], c["foe"], c["gyro"]) for c in f2_cp))
+            mode_muf = muf_cps if mode_muf is None else np.where(beyond, muf_cps, mode_muf)
+        if np.any(can_screen):
+            sec_s = geometry.incidence_sec(screening_elevation_deg(hop), muf.E_HEIGHT_KM)
+            screened = can_screen & (muf.e_screening_mhz(foe_screen, sec_s) >= freq_mhz)
+        else:
+            screened = np.zeros(elev.shape, dtype=bool)
         g = gain((az - azimuth_deg)[None, :], elev)
         slant = geometry.slant_range_km(hop, hr_f2, hops)
         e = loss.mode_field_dbuv(power_dbkw, g, slant,
-                                 loss.absorption_loss_db(freq_mhz, gyro_100, absorption_index, sec_e, hops),
-                                 loss.above_muf_loss_db(freq_mhz, mode_muf, "F2", dist),
-                                 loss.ground_reflection_loss_db(hops))
+                                 absorption_db(hops, sec_e),
+                                 loss.above_muf_loss_db(freq_mhz, mode_muf, "F2"),
+                                 loss.ground_reflection_loss_db(hops), auroral)
         valid = ~screened & (elev >= MIN_ELEVATION_DEG) & (hops <= 12)
         fields.append(np.where(valid, e, -np.inf)); munfs.append(mode_muf); elevs.append(elev)
         gains.append(g); slants.append(slant); heights.append(hr_f2); labels.append((hops, "F2"))
@@ -146,9 +218,9 @@ def predict(tx_lat: float, tx_lon: float, rx_lat, rx_lon, *, freq_mhz: float, mo
         g = gain((az - azimuth_deg)[None, :], elev)
         slant = geometry.slant_range_km(hop, muf.E_HEIGHT_KM, hops)
         e = loss.mode_field_dbuv(power_dbkw, g, slant,
-                                 loss.absorption_loss_db(freq_mhz, gyro_100, absorption_index, sec_e, hops),
-                                 loss.above_muf_loss_db(freq_mhz, mode_muf, "E", dist),
-                                 loss.ground_reflection_loss_db(hops))
+                                 absorption_db(hops, sec_e),
+                                 loss.above_muf_loss_db(freq_mhz, mode_muf, "E"),
+                                 loss.ground_reflection_loss_db(hops), auroral)
         valid = (dist <= 2 * muf.E_HOP_MAX_KM) & (elev >= MIN_ELEVATION_DEG)
         fields.append(np.where(valid, e, -np.inf)); munfs.append(mode_muf); elevs.append(elev)
         gains.append(g); slants.append(slant); heights.append(np.full_like(elev, muf.E_HEIGHT_KM))
@@ -178,14 +250,16 @@ def predict(tx_lat: float, tx_lon: float, rx_lat, rx_lon, *, freq_mhz: float, mo
     local_hour = hours[:, None] + rx_lon[None, :] / 15.0
     rx_iono = maps.at(rx_lon, rx_lat)
     n_dbw, n_up, n_lo = noise.total_noise(freq_mhz, month, local_hour, environment,
-                                          galactic_visible=freq_mhz > rx_iono.fof2_mhz)
+                                          galactic_visible=freq_mhz > rx_iono.fof2_mhz, lon_deg=rx_lon[None, :])
     snr = signal - n_dbw
     s_up, s_lo = reliability.signal_deciles_db(freq_mhz, path_muf)
     d_up, d_lo = reliability.snr_deciles_db(s_up, s_lo, n_up, n_lo)
     rel = reliability.basic_circuit_reliability(snr, required_snr_db_hz, d_up, d_lo)
     tx_gain = take(gains)
     best_field = np.maximum(take(fields), FIELD_FLOOR_DBUV)
-    loss_db = (power_dbkw + 30.0) + tx_gain + rx_gain_dbi - loss.received_power_dbw(best_field, freq_mhz, rx_gain_dbi)
+    # system loss of the strongest mode as VOACAP reports it: transmitter power minus received power
+    # (antenna gains included)
+    loss_db = (power_dbkw + 30.0) - loss.received_power_dbw(best_field, freq_mhz, rx_gain_dbi)
     return HFPrediction(
         utc_hours=hours, muf_mhz=path_muf, field_dbuv=total, signal_dbw=signal, noise_dbw=n_dbw, snr_db=snr,
         reliability=rel, snr90_db=reliability.snr_at_percent_db(snr, d_up, d_lo, 90.0),

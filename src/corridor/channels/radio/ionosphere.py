@@ -47,6 +47,9 @@ class Ionosphere:
     foe_mhz: np.ndarray
     solar_zenith_deg: np.ndarray
     gyro_300km_mhz: np.ndarray      # electron gyrofrequency at 300 km
+    dip_deg: np.ndarray             # magnetic dip (inclination) at 300 km, degrees
+    subsolar_lat_deg: np.ndarray    # (hours, 1): sub-solar latitude, for the noon zenith angle
+    lat_deg: np.ndarray             # latitude of the points, degrees
 
 
 @lru_cache(maxsize=12)
@@ -154,8 +157,9 @@ class IonosphereMaps:
         total, inc = magnetic_field(mlon.ravel(), mlat.ravel(), self.year, self.month, 300.0)
         fof2, m3000 = map_characteristics(self.month, self.hours, mlon.ravel(), mlat.ravel(), self.ssn, inc)
         gyro = np.broadcast_to(GYRO_MHZ_PER_NT * total, fof2.shape)
-        # foF2, M(3000)F2 and f_H stacked on the last axis: one gather per interpolation
-        self._maps = np.stack([fof2, m3000, gyro], axis=-1).reshape(len(self.hours), nlon, nlat, 3)
+        dip = np.broadcast_to(inc, fof2.shape)
+        # foF2, M(3000)F2, f_H and dip stacked on the last axis: one gather per interpolation
+        self._maps = np.stack([fof2, m3000, gyro, dip], axis=-1).reshape(len(self.hours), nlon, nlat, 4)
         self._subsolar = subsolar_points(self.month, self.hours, self.year)
         self.shape = (nlon, nlat)
 
@@ -187,7 +191,8 @@ class IonosphereMaps:
         zen = zenith_from_subsolar(*self._subsolar, lon, lat)
         v = self._bilinear(self._maps, lon, lat)
         return Ionosphere(fof2_mhz=v[..., 0], m3000=v[..., 1], foe_mhz=foe_mhz(self.month, zen, lat, self.ssn),
-                          solar_zenith_deg=zen, gyro_300km_mhz=v[..., 2])
+                          solar_zenith_deg=zen, gyro_300km_mhz=v[..., 2], dip_deg=v[..., 3],
+                          subsolar_lat_deg=np.degrees(self._subsolar[0])[:, None], lat_deg=lat)
 
 
 def at_points(month: int, utc_hours, lon_deg, lat_deg, ssn: float, year: int = 2024) -> Ionosphere:

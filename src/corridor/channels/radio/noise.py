@@ -6,6 +6,9 @@ Noise figures ``F_a`` in dB above kT₀b (T₀ = 288 K); noise power in a 1 Hz b
 
 from __future__ import annotations
 
+from functools import lru_cache
+from importlib import resources
+
 import numpy as np
 
 #: Man-made noise ``F_am = c − d log f`` and its decile deviations (P.372-16 Table 1 and §5):
@@ -20,17 +23,43 @@ MAN_MADE = {
 GALACTIC = (52.0, 23.0, 2.0, 2.0)
 KT0_DBW_PER_HZ = -204.0
 
-#: Atmospheric noise at 1 MHz, dB above kT₀b, for the Korean peninsula (about 38–42° N,
-#: 124–131° E), by season (Dec–Feb, Mar–May, Jun–Aug, Sep–Nov) and four-hour local-time block
-#: (00–04, 04–08, …, 20–24). Read coarsely from the world maps of P.372 (Figs. 15a–38a,
-#: F_am at 1 MHz); a documented approximation to the CCIR coefficient maps, to ±5 dB.
-ATMOSPHERIC_1MHZ = np.array([
-    [62.0, 52.0, 25.0, 30.0, 55.0, 65.0],
-    [70.0, 60.0, 35.0, 40.0, 62.0, 72.0],
-    [78.0, 68.0, 45.0, 50.0, 72.0, 82.0],
-    [72.0, 60.0, 35.0, 40.0, 65.0, 74.0],
-])
+#: Decile deviations of atmospheric noise, upper and lower (dB): typical HF values of P.372
+#: Figs. 15c–38c (not yet read per season and block).
 ATMOSPHERIC_DECILES = (9.0, 7.0)
+#: Seasons of P.372 (northern hemisphere) by month, and the four-hour local-time blocks.
+_SEASON = {12: "winter", 1: "winter", 2: "winter", 3: "spring", 4: "spring", 5: "spring",
+           6: "summer", 7: "summer", 8: "summer", 9: "autumn", 10: "autumn", 11: "autumn"}
+_BLOCKS = (0, 4, 8, 12, 16, 20)
+
+
+def _read_csv(name: str) -> list[list[str]]:
+    text = resources.files("corridor.channels.radio").joinpath("data", name).read_text("utf-8")
+    return [line.split(",") for line in text.splitlines()[1:] if line.strip()]
+
+
+@lru_cache(maxsize=1)
+def atmospheric_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """P.372 extracts (``data/README.md``): longitudes (°E), F_am(1 MHz) [season, block, lon] (dB),
+    frequencies (MHz) and F_a at F_am(1 MHz) = 10 and 100 dB [season, block, freq] (dB).
+
+    Season index 0–3 = winter, spring, summer, autumn; spring and autumn are the mean of winter and
+    summer; the missing winter 00–04 LT block is the mean of the neighbouring blocks.
+    """
+    lons = np.arange(124.0, 132.0)
+    fam = np.full((4, 6, lons.size), np.nan)
+    for row in _read_csv("p372_fam1mhz.csv"):
+        fam[0 if row[0] == "winter" else 2, _BLOCKS.index(int(row[1]))] = [float(v) for v in row[2:]]
+    fam[0, 0] = 0.5 * (fam[0, 5] + fam[0, 1])
+    rows = _read_csv("p372_fa_frequency.csv")
+    freqs = np.array(sorted({float(r[2]) for r in rows}))
+    f10 = np.full((4, 6, freqs.size), np.nan)
+    f100 = np.full_like(f10, np.nan)
+    for row in rows:
+        k = (0 if row[0] == "winter" else 2, _BLOCKS.index(int(row[1])), int(np.searchsorted(freqs, float(row[2]))))
+        f10[k], f100[k] = float(row[3]), float(row[4])
+    for arr in (fam, f10, f100):
+        arr[1] = arr[3] = 0.5 * (arr[0] + arr[2])
+    return lons, fam, freqs, f10, f100
 
 
 def man_made_db(freq_mhz, environment: str = "residential"):
@@ -45,28 +74,51 @@ def galactic_db(freq_mhz):
     return c - d * np.log10(freq_mhz)
 
 
-def atmospheric_db(freq_mhz, month: int, local_hour):
-    """Median atmospheric noise figure F_aa (dB above kT₀b) over Korea.
+def atmospheric_1mhz_db(month: int, local_hour, lon_deg=127.5):
+    """Median atmospheric noise F_am at 1 MHz over North Korea (dB above kT₀b), P.372 maps.
 
-    F_a at 1 MHz from :data:`ATMOSPHERIC_1MHZ`, carried to ``f`` by the shape of the frequency
-    curves of P.372 (Figs. 15b–38b): ``F_a(f) = F_a1 − (0.28 F_a1) x − 8 x²``, x = log₁₀ f,
-    a coarse fit to those curves between 1 and 30 MHz (±5 dB).
+    The season's map for the four-hour local-time block of ``local_hour``, linear in longitude
+    over 124–131° E (held constant outside).
     """
-    season = {12: 0, 1: 0, 2: 0, 3: 1, 4: 1, 5: 1, 6: 2, 7: 2, 8: 2, 9: 3, 10: 3, 11: 3}[int(month)]
+    lons, fam, *_ = atmospheric_tables()
+    season = ("winter", "spring", "summer", "autumn").index(_SEASON[int(month)])
     block = (np.floor(np.asarray(local_hour, dtype=float) % 24.0 / 4.0)).astype(int)
-    fa1 = ATMOSPHERIC_1MHZ[season][block]
-    x = np.log10(freq_mhz)
-    return fa1 - 0.28 * fa1 * x - 8.0 * x ** 2
+    x = np.clip(np.asarray(lon_deg, dtype=float), lons[0], lons[-1]) - lons[0]
+    i = np.minimum(x.astype(int), lons.size - 2)
+    t = x - i
+    table = fam[season][block]                                              # (..., lon)
+    i, t = np.broadcast_to(i, block.shape), np.broadcast_to(t, block.shape)
+    lo = np.take_along_axis(table, i[..., None], axis=-1)[..., 0]
+    hi = np.take_along_axis(table, (i + 1)[..., None], axis=-1)[..., 0]
+    return lo * (1.0 - t) + hi * t
 
 
-def total_noise(freq_mhz, month: int, local_hour, environment: str, galactic_visible):
+def atmospheric_db(freq_mhz, month: int, local_hour, lon_deg=127.5):
+    """Median atmospheric noise figure F_a at ``freq_mhz`` (dB above kT₀b), ITU-R P.372.
+
+    F_am(1 MHz) from :func:`atmospheric_1mhz_db`, carried to f by the P.372 frequency curves of
+    the same season and block: at each frequency F_a is linear in F_am(1 MHz), so
+    ``F_a = F_a10 + (F_am − 10)(F_a100 − F_a10)/90``, interpolated linearly in log f between the
+    tabulated frequencies (0.5–30 MHz, held constant outside).
+    """
+    _, _, freqs, f10, f100 = atmospheric_tables()
+    season = ("winter", "spring", "summer", "autumn").index(_SEASON[int(month)])
+    block = (np.floor(np.asarray(local_hour, dtype=float) % 24.0 / 4.0)).astype(int)
+    logf = np.log10(np.clip(float(freq_mhz), freqs[0], freqs[-1]))
+    a10 = np.array([np.interp(logf, np.log10(freqs), f10[season, b]) for b in range(6)])[block]
+    a100 = np.array([np.interp(logf, np.log10(freqs), f100[season, b]) for b in range(6)])[block]
+    fam = atmospheric_1mhz_db(month, local_hour, lon_deg)
+    return a10 + (fam - 10.0) * (a100 - a10) / 90.0
+
+
+def total_noise(freq_mhz, month: int, local_hour, environment: str, galactic_visible, lon_deg=127.5):
     """Total median noise power in 1 Hz (dBW) and its upper/lower decile deviations (dB).
 
     Components add in power (P.372-16 §8). The deciles of the sum are the power-weighted means
     of the components' deciles, a simplification of the P.372 §8 combination method.
     Galactic noise reaches the ground only when f exceeds foF2 overhead (``galactic_visible``).
     """
-    fa = atmospheric_db(freq_mhz, month, local_hour)
+    fa = atmospheric_db(freq_mhz, month, local_hour, lon_deg)
     fm = np.broadcast_to(man_made_db(freq_mhz, environment), np.shape(fa))
     fg = np.where(galactic_visible, galactic_db(freq_mhz), -np.inf)
     pa, pm, pg = 10.0 ** (fa / 10.0), 10.0 ** (fm / 10.0), 10.0 ** (fg / 10.0)
