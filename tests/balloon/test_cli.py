@@ -108,3 +108,19 @@ def test_windows_scan_every_hour_of_the_field(tmp_path, run):
     assert hours[0]["south"] > 0.8 and hours[-1]["north"] > 0.7   # winds turn from NW to SE
     assert out.stat().st_size > 50_000
     assert_user_error(run("windows", "--site", "seoul", "--wind", "gfs-2011-01-15"), "--site='seoul'")
+
+
+def test_charts_in_korean_and_an_unknown_language_is_refused(tmp_path, run):
+    from corridor.channels.balloon.legal import LEGAL_NOTICE_SHORT
+    from corridor.i18n import gettext
+
+    # every fixed label of the charts has a Korean translation in balloon.po
+    for msg in (LEGAL_NOTICE_SHORT, "Launch site", "Share of leaflets landing (%)", "Launch time (UTC)",
+                "Where the leaflets land: {title}", "Balloon launch windows from {site}"):
+        assert gettext("ko", msg) != msg and any("\uac00" <= ch <= "\ud7a3" for ch in gettext("ko", msg))
+    out = tmp_path / "w-ko.png"
+    proc = run("windows", "--site", "paju", "--wind", "rotating-2011-10-11", "--balloons", "5",
+               "--timers", "2", "--out", str(out), "--lang", "ko", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert out.stat().st_size > 50_000
+    assert_user_error(run("launch", str(EXAMPLES / "paju-january.yaml"), "--lang", "fr"), "--lang='fr'")

@@ -11,6 +11,7 @@ from corridor.atomic import check_writable
 from corridor.channels.balloon.legal import LEGAL_NOTICE
 from corridor.cli.console import console, print_json, status
 from corridor.errors import CorridorError
+from corridor.i18n import check_language, gettext
 
 app = typer.Typer(help="Leaflet balloons: where they fly, where leaflets land, when to (not) launch. "
                        + LEGAL_NOTICE, no_args_is_help=True)
@@ -21,6 +22,25 @@ WIND_HELP = ("Wind field: a GRIB2 or NetCDF file (several: comma-separated), or 
 
 def _notice() -> None:
     console.print(f"[bold red]{LEGAL_NOTICE}[/]")
+
+
+def _site_name(site_row, lang: str) -> str:
+    """A shipped site's name in the chart language (sites.csv has ``name`` and ``name_ko``)."""
+    return str(site_row["name_ko"] if lang == "ko" else site_row["name"])
+
+
+def _wind_label(wind: str, members: int, lang: str) -> str:
+    """What the wind field is, for a chart subtitle: a sample's description or the file names."""
+    from corridor.channels.balloon.samples import SAMPLES
+
+    if wind in SAMPLES:
+        text = gettext(lang, SAMPLES[wind][1])
+    else:
+        names = [Path(p.strip()).name for p in wind.split(",") if p.strip()]
+        text = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
+    if members > 1:
+        text += gettext(lang, " ({members} forecast members, draws spread evenly over them)").format(members=members)
+    return text
 
 
 def _hours(text: str, field: str) -> tuple[float, ...]:
@@ -79,15 +99,17 @@ def windows(
     timers: Annotated[str, typer.Option("--timers", help="Release times, hours after launch, e.g. 2,3,4.")] = "2,3,4",
     balloons: Annotated[int, typer.Option("--balloons", help="Balloons flown per launch hour.")] = 40,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    lang: Annotated[str, typer.Option("--lang", help="Chart language: en or ko.")] = "en",
 ) -> None:
     """Scan every launch hour of a forecast: where would the leaflets land (South shown first)?"""
     from corridor.channels.balloon.channel import check_plan
     from corridor.channels.balloon.ensemble import LaunchPlan
     from corridor.channels.balloon.interpolation import WindArrays
-    from corridor.channels.balloon.samples import SAMPLES, resolve_wind
+    from corridor.channels.balloon.samples import resolve_wind
     from corridor.channels.balloon.sites import site as find_site
     from corridor.channels.balloon.windows import candidate_hours, scan
 
+    check_language(lang)
     if out is not None:
         check_writable(out)
     if not 5 <= balloons <= 2000:
@@ -108,20 +130,28 @@ def windows(
     if out is not None:
         from corridor.channels.balloon.charts import windows_chart
 
-        what = SAMPLES[wind][1] if wind in SAMPLES else Path(wind.split(",")[0]).name
+        _ = lambda m: gettext(lang, m)  # noqa: E731
         single = arrays.times.size == 1
+        subtitle = (_("Share of leaflets landing in South Korea, North Korea and the sea for each launch hour; "
+                      "{balloons} balloons per hour, float {float} m ± 400 m, timers {timers} h.").format(
+                        balloons=balloons, float=f"{float_altitude:.0f}", timers=timers)
+                    + "\n" + _("Wind: {what}.").format(what=_wind_label(wind, arrays.members, lang)))
+        if single:
+            subtitle += "\n" + _("One forecast step, held constant in time: hour-to-hour differences are "
+                                 "sampling noise.")
         windows_chart(
-            out, table, title=f"Balloon launch windows from {s['name']}",
-            subtitle=(f"Share of leaflets landing in South Korea, North Korea and the sea for each launch hour; "
-                      f"{balloons} balloons per hour, float {float_altitude:.0f} m ± 400 m, timers {timers} h.\n"
-                      f"Wind: {what}." + ("\nOne forecast step, held constant in time: hour-to-hour differences are sampling noise."
-                                     if single else "")),
-            notes=[f"Lowest share in the South: {100 * safest.south:.0f}% (90% interval "
-                   f"{100 * safest.south_lower90:.0f}–{100 * safest.south_upper90:.0f}%) for a launch at "
-                   f"{safest.launch_time_utc}; North {100 * safest.north:.0f}% "
-                   f"({100 * safest.north_lower90:.0f}–{100 * safest.north_upper90:.0f}%).",
-                   "Assumptions: climb 1.5–3 m/s, leak up to 0.15 m/s, timers ±5 min with 10% failures, leaflets "
-                   "0.9 m/s (lognormal) with glide, flat ground; intervals by resampling balloons."])
+            out, table, lang=lang,
+            title=_("Balloon launch windows from {site}").format(site=_site_name(s, lang)),
+            subtitle=subtitle,
+            notes=[_("Lowest share in the South: {south}% (90% interval {lo}–{hi}%) for a launch at {time}; "
+                     "North {north}% ({nlo}–{nhi}%).").format(
+                       south=f"{100 * safest.south:.0f}", lo=f"{100 * safest.south_lower90:.0f}",
+                       hi=f"{100 * safest.south_upper90:.0f}", time=safest.launch_time_utc,
+                       north=f"{100 * safest.north:.0f}", nlo=f"{100 * safest.north_lower90:.0f}",
+                       nhi=f"{100 * safest.north_upper90:.0f}"),
+                   _("Assumptions: climb 1.5–3 m/s, leak up to 0.15 m/s, timers ±5 min with 10% failures, leaflets "
+                     "0.9 m/s (lognormal) with glide, landing on a coarse elevation field; intervals by resampling "
+                     "balloons.")])
     result = {"site": site, "wind": wind, "float_altitude_m": float_altitude, "timers_h": list(hours_h),
               "balloons_per_hour": balloons, "legal_notice": LEGAL_NOTICE,
               "hours": table.drop(columns=["launch_time_unix_s"]).round(4).to_dict(orient="records")}
@@ -149,18 +179,21 @@ def launch(
     draws: Annotated[int, typer.Option("--draws", help="Repetitions of the launch (ensemble size; shares are stable to ±1 point from 256).")] = 256,
     year: Annotated[Optional[int], typer.Option("--year", help="Population year (default: this year).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    lang: Annotated[str, typer.Option("--lang", help="Map language: en or ko.")] = "en",
 ) -> None:
     """Where one launch's leaflets land (South, North, sea) with intervals, and who finds one."""
     import numpy as np
 
     from corridor.channels.balloon.channel import evaluate, summarize
     from corridor.channels.balloon.landing import CLASS_LABELS, CLASSES
-    from corridor.channels.balloon.samples import SAMPLES, resolve_wind
+    from corridor.channels.balloon.samples import resolve_wind
+    from corridor.channels.balloon.sites import site as find_site
     from corridor.channels.files import read_activity
     from corridor.geo.grid import load_grid
 
     if not 10 <= draws <= 5000:
         raise CorridorError("must be between 10 and 5,000", field="--draws", value=draws)
+    check_language(lang)
     if out is not None:
         check_writable(out)
     activity = read_activity(spec, channel="balloon")
@@ -182,6 +215,7 @@ def launch(
     env = {c: summarize(res.envelope_shares[c]) for c in CLASSES}
     leaflets_total = s.balloons * s.leaflets_per_balloon
     result = {"activity": activity.id, "start": activity.start.isoformat(), "wind": wind, "draws": draws,
+              "forecast_members": int(ds.sizes["member"]),
               "legal_notice": LEGAL_NOTICE,
               "leaflets_launched": leaflets_total,
               "leaflet_share": leaf, "balloon_share": env,
@@ -198,26 +232,32 @@ def launch(
             pts = [(lon, lat)] + [(x[2], x[1]) for x in d if np.isfinite(x[1])]
             pts.append((r.envelope_lon[0, b], r.envelope_lat[0, b]))
             tracks.append(np.array(pts))
-        pct = lambda x: f"{100 * x['median']:.0f}% (90% interval {100 * x['lower90']:.0f}–{100 * x['upper90']:.0f}%)"  # noqa: E731
-        what = SAMPLES[wind][1] if wind in SAMPLES else Path(wind.split(",")[0]).name
+        _ = lambda m: gettext(lang, m)  # noqa: E731
+        pct = lambda x: _("{median}% (90% interval {lo}–{hi}%)").format(  # noqa: E731
+            median=f"{100 * x['median']:.0f}", lo=f"{100 * x['lower90']:.0f}", hi=f"{100 * x['upper90']:.0f}")
+        place = _site_name(find_site(s.site), lang) if s.site else name
         landing_map(
-            out, parcel_lon=r.parcel_lon, parcel_lat=r.parcel_lat, parcel_leaflets=r.parcel_leaflets,
+            out, lang=lang, parcel_lon=r.parcel_lon, parcel_lat=r.parcel_lat, parcel_leaflets=r.parcel_leaflets,
             draws=draws, envelope_lon=r.envelope_lon.ravel(), envelope_lat=r.envelope_lat.ravel(),
-            drops_lonlat=tracks, site=(lon, lat, name),
-            title=f"Where the leaflets land: {activity.title or activity.id}",
-            subtitle=(f"Expected leaflets per km², mean of {draws} repetitions of {s.balloons} balloons × "
-                      f"{s.leaflets_per_balloon:,} leaflets from {name}, launched {activity.start:%Y-%m-%d %H:%M} UTC;\n"
-                      f"float {s.float_altitude_m:.0f} m ± 400 m, timers {', '.join(f'{t:g}' for t in s.timers_h)} h. "
-                      f"Wind: {what}."),
-            notes=[f"Leaflets landing in SOUTH KOREA: {pct(leaf['south'])}.  North Korea: {pct(leaf['north'])}.  "
-                   f"Sea: {pct(leaf['sea'])}.",
-                   f"Balloons coming down in South Korea: {pct(env['south'])}.  People in North Korea who find a "
-                   f"leaflet: {reach['reached_median']:,.0f} (90% interval {reach['reached_lower90']:,.0f}–"
-                   f"{reach['reached_upper90']:,.0f}).",
-                   "Assumptions: Tawhiri-style trajectories; climb 1.5–3 m/s, leak ≤ 0.15 m/s, timers ±5 min, 10% timer "
-                   "failures; leaflets 0.9 m/s (lognormal) with glide;",
-                   "5% bundles unopened; wind bias 2 m/s per draw for a single forecast; flat ground; 20–60% of "
-                   "landed leaflets found by someone."],
+            drops_lonlat=tracks, site=(lon, lat, place),
+            title=_("Where the leaflets land: {title}").format(title=activity.title or activity.id),
+            subtitle=(_("Expected leaflets per km², mean of {draws} repetitions of {balloons} balloons × {leaflets} "
+                        "leaflets from {site}, launched {time} UTC;").format(
+                          draws=draws, balloons=s.balloons, leaflets=f"{s.leaflets_per_balloon:,}", site=place,
+                          time=f"{activity.start:%Y-%m-%d %H:%M}")
+                      + "\n" + _("float {float} m ± 400 m, timers {timers} h. Wind: {what}.").format(
+                          float=f"{s.float_altitude_m:.0f}", timers=", ".join(f"{t:g}" for t in s.timers_h),
+                          what=_wind_label(wind, int(ds.sizes["member"]), lang))),
+            notes=[_("Leaflets landing in SOUTH KOREA: {south}.  North Korea: {north}.  Sea: {sea}.").format(
+                       south=pct(leaf["south"]), north=pct(leaf["north"]), sea=pct(leaf["sea"])),
+                   _("Balloons coming down in South Korea: {balloons}.  People in North Korea who find a leaflet: "
+                     "{median} (90% interval {lo}–{hi}).").format(
+                       balloons=pct(env["south"]), median=f"{reach['reached_median']:,.0f}",
+                       lo=f"{reach['reached_lower90']:,.0f}", hi=f"{reach['reached_upper90']:,.0f}"),
+                   _("Assumptions: Tawhiri-style trajectories; climb 1.5–3 m/s, leak ≤ 0.15 m/s, timers ±5 min, "
+                     "10% timer failures; leaflets 0.9 m/s (lognormal) with glide;"),
+                   _("5% bundles unopened; wind bias 2 m/s per draw for a single forecast; landing on a coarse "
+                     "elevation field; 20–60% of landed leaflets found by someone.")],
         )
     if as_json:
         print_json(result)

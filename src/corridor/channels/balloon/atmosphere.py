@@ -11,42 +11,18 @@ Two standard atmospheres are used:
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
-#: Tawhiri's factor in its drag descent, w = −1.1045·w0/sqrt(ρ(z)); 1.1045 ≈ sqrt(ρ_NASA(0)).
-DRAG_FACTOR = 1.1045
-
-
-@njit(cache=True, error_model="numpy")
-def nasa_density_kg_m3(z_m):
-    """Air density (kg/m³) at altitude z (m) in the NASA Glenn three-layer model.
-
-    Troposphere (z ≤ 11 km): T = 15.04 − 0.00649 z (°C), p = 101.29·((T + 273.1)/288.08)^5.256 kPa;
-    lower stratosphere (11–25 km): T = −56.46, p = 22.65·exp(1.73 − 0.000157 z);
-    above: T = −131.21 + 0.00299 z, p = 2.488·((T + 273.1)/216.6)^−11.388; ρ = p/(0.2869·(T + 273.1)).
-    Reference: NASA Glenn Research Center, "Earth Atmosphere Model — Metric Units".
-    """
-    if z_m <= 11000.0:
-        temp = 15.04 - 0.00649 * z_m
-        p = 101.29 * ((temp + 273.1) / 288.08) ** 5.256
-    elif z_m <= 25000.0:
-        temp = -56.46
-        p = 22.65 * np.exp(1.73 - 0.000157 * z_m)
-    else:
-        temp = -131.21 + 0.00299 * z_m
-        p = 2.488 * ((temp + 273.1) / 216.6) ** -11.388
-    return p / (0.2869 * (temp + 273.1))
-
-
-@njit(cache=True, error_model="numpy")
-def drag_fall_rate_m_s(sea_level_rate_m_s, z_m):
-    """Downward speed (m/s, positive) of a body whose sea-level terminal speed is given.
-
-    Terminal speed scales as 1/sqrt(ρ) (drag ∝ ρ·w²): w(z) = 1.1045·w0/sqrt(ρ(z)), Tawhiri's
-    ``make_drag_descent``. Used for the spent envelope and, with w0 ≈ 1 m/s, for leaflets.
-    """
-    rho = nasa_density_kg_m3(z_m if z_m > -500.0 else -500.0)
-    return DRAG_FACTOR * sea_level_rate_m_s / np.sqrt(rho)
+# Compiled in ``kernels`` (next to the RK4 step that calls them). In the NASA Glenn model,
+# troposphere (z ≤ 11 km): T = 15.04 − 0.00649 z (°C), p = 101.29·((T + 273.1)/288.08)^5.256 kPa;
+# lower stratosphere (11–25 km): T = −56.46, p = 22.65·exp(1.73 − 0.000157 z); above:
+# T = −131.21 + 0.00299 z, p = 2.488·((T + 273.1)/216.6)^−11.388; ρ = p/(0.2869·(T + 273.1)).
+# Reference: NASA Glenn Research Center, "Earth Atmosphere Model — Metric Units". The drag
+# descent w(z) = 1.1045·w0/sqrt(ρ(z)) is Tawhiri's ``make_drag_descent`` (terminal speed ∝ 1/sqrt ρ).
+from corridor.channels.balloon.kernels import (
+    DRAG_FACTOR,
+    drag_fall_rate_m_s,
+    nasa_density_kg_m3,
+)
 
 
 def isa_density_ratio(z_m):

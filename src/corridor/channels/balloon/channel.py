@@ -136,7 +136,8 @@ ASSUMPTIONS = {
               "(payload comes down with the envelope), envelope falls at 5 m/s after its last timer",
     "fall": "leaflets fall at a lognormal 0.9 m/s (σ_log 0.35) scaled by 1/sqrt(air density), glide 0–0.8 m/s; "
             "5% of each payload stays bundled and falls at 5–20 m/s",
-    "ground": "flat ground at sea level (terrain ignored); landing classes from Natural Earth 1:10m outlines",
+    "ground": "balloons and leaflets land on a coarse elevation field (1/12°, 28 m steps; SRTM/GMTED2010/ETOPO1 "
+              "via pvlib's altitude map); landing classes from Natural Earth 1:10m outlines",
     "finding": "20–60% of landed leaflets are picked up, by people chosen at random in the cell",
     "legal": LEGAL_NOTICE,
 }

@@ -1,7 +1,9 @@
 """Pictures of a balloon launch: the landing map and the launch-window chart.
 
 Both carry a subtitle saying what they show, the figures with their intervals, the assumptions
-and the one-line legal notice.
+and the one-line legal notice. Their fixed labels are translated with :mod:`corridor.i18n`
+(``lang="ko"``: messages in ``locale/ko/LC_MESSAGES/balloon.po``); the caller passes the title,
+subtitle and notes already in the chosen language.
 """
 
 from __future__ import annotations
@@ -20,7 +22,11 @@ from matplotlib.lines import Line2D  # noqa: E402
 from corridor.atomic import atomic_path  # noqa: E402
 from corridor.channels.balloon.legal import LEGAL_NOTICE_SHORT  # noqa: E402
 from corridor.geo import sources  # noqa: E402
+from corridor.i18n import gettext  # noqa: E402
 from corridor.maps import basemap  # noqa: E402
+
+#: Credit for the elevation field the balloons and leaflets land on (``terrain.py``).
+TERRAIN_CREDIT = "Terrain: SRTM, GMTED2010 (USGS), ETOPO1 (NOAA), via pvlib."
 
 #: Class colours, shared by the map and the chart (South, the safety outcome, in red).
 COLOURS = {"south": "#c0392b", "north": "#1f5fa8", "sea": "#2a9d8f", "china": "#8c6d31", "other": "#999999"}
@@ -98,10 +104,10 @@ def landing_map(out: Path | str, *, parcel_lon, parcel_lat, parcel_leaflets, dra
     ax.set_ylabel("")
     for text in ax.texts:
         text.set_clip_on(True)
-    return _finish(fig, out, title, subtitle, notes)
+    return _finish(fig, out, title, subtitle, notes, lang)
 
 
-def _finish(fig, out, title: str, subtitle: str, notes: list[str]) -> Path:
+def _finish(fig, out, title: str, subtitle: str, notes: list[str], lang: str = "en") -> Path:
     fig.subplots_adjust(left=0.02, right=0.98, top=0.885, bottom=0.185)
     fig.text(0.02, 0.972, title, fontsize=15, fontweight="bold", color=basemap.INK, va="top")
     fig.text(0.02, 0.935, subtitle, fontsize=9, color="#444444", va="top", wrap=True)
@@ -109,8 +115,9 @@ def _finish(fig, out, title: str, subtitle: str, notes: list[str]) -> Path:
     for note in notes:
         fig.text(0.02, y, note, fontsize=7.3, color="#444444", va="top")
         y -= 0.019
-    fig.text(0.02, 0.030, LEGAL_NOTICE_SHORT, fontsize=7.3, color="#b2182b", va="bottom", fontweight="bold")
-    fig.text(0.02, 0.010, sources.ATTRIBUTION, fontsize=6.2,
+    fig.text(0.02, 0.030, gettext(lang, LEGAL_NOTICE_SHORT), fontsize=7.3, color="#b2182b", va="bottom",
+             fontweight="bold")
+    fig.text(0.02, 0.010, f"{sources.ATTRIBUTION} · {gettext(lang, TERRAIN_CREDIT)}", fontsize=6.2,
              color=basemap.MUTED, va="bottom")
     with atomic_path(out) as tmp:
         fig.savefig(tmp, format="png", dpi=150)
@@ -119,25 +126,27 @@ def _finish(fig, out, title: str, subtitle: str, notes: list[str]) -> Path:
 
 
 def windows_chart(out: Path | str, table: pd.DataFrame, *, title: str, subtitle: str,
-                  notes: list[str]) -> Path:
+                  notes: list[str], lang: str = "en") -> Path:
     """Share of leaflets landing in the South (first), the North and the sea by launch hour."""
     basemap._fonts()
+    _ = lambda m: gettext(lang, m)  # noqa: E731
     fig, ax = plt.subplots(figsize=(10.5, 6.2), dpi=150)
     t = pd.to_datetime(table["launch_time_unix_s"], unit="s")
-    labels = {"south": "South Korea (safety risk)", "north": "North Korea", "sea": "Sea", "china": "China"}
+    labels = {"south": _("South Korea (safety risk)"), "north": _("North Korea"), "sea": _("Sea"),
+              "china": _("China")}
     for c in ("south", "north", "sea", "china"):
         if c == "china" and table[c].max() < 0.005:
             continue
         ax.fill_between(t, 100 * table[f"{c}_lower90"], 100 * table[f"{c}_upper90"], color=COLOURS[c],
                         alpha=0.18, lw=0)
         ax.plot(t, 100 * table[c], color=COLOURS[c], lw=2.4 if c == "south" else 1.8,
-                label=labels[c] + " — mean, 90% interval")
+                label=_("{label} — mean, 90% interval").format(label=labels[c]))
     ax.plot(t, 100 * table["envelope_south"], color=COLOURS["south"], lw=1.0, ls="--",
-            label="Balloon envelopes coming down in South Korea")
+            label=_("Balloon envelopes coming down in South Korea"))
     ax.set_ylim(-2, 128)
     ax.set_yticks(range(0, 101, 20))
-    ax.set_ylabel("Share of leaflets landing (%)")
-    ax.set_xlabel("Launch time (UTC)")
+    ax.set_ylabel(_("Share of leaflets landing (%)"))
+    ax.set_xlabel(_("Launch time (UTC)"))
     ax.grid(alpha=0.3)
     ax.legend(loc="upper center", ncol=2, fontsize=8, framealpha=0.95)
     fig.autofmt_xdate()
@@ -148,8 +157,9 @@ def windows_chart(out: Path | str, table: pd.DataFrame, *, title: str, subtitle:
     for note in notes:
         fig.text(0.02, y, note, fontsize=7.3, color="#444444", va="top")
         y -= 0.027
-    fig.text(0.02, 0.035, LEGAL_NOTICE_SHORT, fontsize=7.3, color="#b2182b", va="bottom", fontweight="bold")
-    fig.text(0.02, 0.010, "Boundaries: Natural Earth. Wind source: see the subtitle.", fontsize=6.2,
+    fig.text(0.02, 0.035, _(LEGAL_NOTICE_SHORT), fontsize=7.3, color="#b2182b", va="bottom", fontweight="bold")
+    fig.text(0.02, 0.010, _("Boundaries: Natural Earth. Wind source: see the subtitle.") + " " + _(TERRAIN_CREDIT),
+             fontsize=6.2,
              color=basemap.MUTED, va="bottom")
     with atomic_path(out) as tmp:
         fig.savefig(tmp, format="png", dpi=150)

@@ -5,6 +5,12 @@ draw with its own forecast member, wind error, and per-balloon climb rate, float
 timer errors and failures. Every release scatters its leaflets as parcels with their own fall
 speed and tumbling glide (:mod:`corridor.channels.balloon.fall`). All numbers are drawn from
 :class:`Assumptions`, whose defaults and sources are listed in ``docs/balloon-model.md``.
+
+Forecast members: when the wind field has several members (the members of an ensemble forecast,
+or time-lagged runs from different cycles valid at the launch; see
+:func:`corridor.channels.balloon.windfield.open_wind`), the draws are spread evenly over them and
+the spread between members stands for the wind uncertainty; with a single forecast each draw
+adds its own constant wind error instead (``wind_error_sd_m_s``).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import numpy as np
 
 from corridor.channels.balloon import fall, integrate
 from corridor.channels.balloon.interpolation import FLAG_NAMES, WindArrays
+from corridor.channels.balloon.terrain import FLAT, Terrain, korea
 
 
 @dataclass(frozen=True)
@@ -40,7 +47,8 @@ class Assumptions:
     unopened_fraction: float = 0.05                               # bundles that do not open, assumed
     unopened_fall_range_m_s: tuple[float, float] = (5.0, 20.0)    # note §3.7, unverified
     found_share_range: tuple[float, float] = (0.2, 0.6)           # leaflets picked up by someone, assumed
-    ground_m: float = 0.0                                         # flat ground at sea level (no terrain model)
+    terrain: bool = True                                          # land on the shipped elevation field (terrain.py)
+    ground_m: float = 0.0                                         # height above that ground (or sea level) where things land
 
     def as_text(self) -> dict[str, str]:
         return {k: str(v) for k, v in asdict(self).items()}
@@ -78,6 +86,7 @@ class EnsembleResult:
     drops: np.ndarray                # (draws, balloons, K, 4)
     extrapolated_steps: dict[str, int] = field(default_factory=dict)
     found_share: np.ndarray | None = None   # (draws,) share of landed leaflets found
+    draw_member: np.ndarray | None = None   # (draws,) forecast member each draw flew in
 
 
 def _per_draw_uniforms(draws: int, seed: int) -> np.ndarray:
@@ -102,7 +111,10 @@ def _sample(rng: np.random.Generator, plan: LaunchPlan, a: Assumptions, draws: i
     n = draws * plan.balloons
     per_draw = lambda x: np.repeat(x, plan.balloons)  # noqa: E731
     q = _per_draw_uniforms(draws, seed)
-    member = per_draw(np.minimum((q[:, 3] * members).astype(np.int64), members - 1))
+    # forecast members (several runs or ensemble members): spread evenly over the draws, the
+    # counts differing by at most one, in the order of the draws' quasi-random coordinate
+    rank = np.argsort(np.argsort(q[:, 3], kind="stable"), kind="stable")
+    member = per_draw((rank * members // draws).astype(np.int64))
     t0 = plan.launch_time_unix_s + per_draw(a.launch_jitter_s * (2.0 * q[:, 2] - 1.0)) \
         + rng.uniform(0, 600, n)                       # balloons of one launch go up over ~10 min
     sd = a.wind_error_sd_m_s if members == 1 else 0.0
@@ -125,9 +137,15 @@ def _sample(rng: np.random.Generator, plan: LaunchPlan, a: Assumptions, draws: i
 
 
 def fly(plan: LaunchPlan, wind: WindArrays, *, draws: int = 100, parcels_per_release: int = 24,
-        assumptions: Assumptions | None = None, seed: int = 0) -> EnsembleResult:
-    """Fly ``draws`` repetitions of a launch and let every payload fall; see the module doc."""
+        assumptions: Assumptions | None = None, seed: int = 0, terrain: Terrain | None = None) -> EnsembleResult:
+    """Fly ``draws`` repetitions of a launch and let every payload fall; see the module doc.
+
+    Balloons and parcels land on ``terrain`` (default: the shipped Korean elevation field when
+    ``assumptions.terrain`` is true, else flat ground at sea level).
+    """
     a = assumptions or Assumptions()
+    if terrain is None:
+        terrain = korea() if a.terrain else FLAT
     rng = np.random.default_rng(seed)
     s = _sample(rng, plan, a, draws, wind.members, seed)
     n, k = s["releases"].shape
@@ -136,7 +154,7 @@ def fly(plan: LaunchPlan, wind: WindArrays, *, draws: int = 100, parcels_per_rel
     drops, aloft, end, counts = integrate.fly_balloons(
         W, s["member"], s["t0"], np.full(n, plan.lat_deg), np.full(n, plan.lon_deg % 360.0),
         np.full(n, plan.launch_altitude_m), s["ascent"], s["z_float"], s["leak"],
-        np.full(n, a.envelope_descent_m_s), t_end, s["releases"], a.ground_m, s["du"], s["dv"])
+        np.full(n, a.envelope_descent_m_s), t_end, s["releases"], a.ground_m, s["du"], s["dv"], terrain=terrain)
     # each payload: opened parcels plus one unopened bundle parcel
     per_payload = plan.leaflets_per_balloon / k
     src = np.repeat(np.arange(n * k), parcels_per_release + 1)
@@ -147,9 +165,9 @@ def fly(plan: LaunchPlan, wind: WindArrays, *, draws: int = 100, parcels_per_rel
     fall_rate, gu, gv = fall.draw_parcels(rng, opened, a)
     gu = gu + s["du"][balloon]
     gv = gv + s["dv"][balloon]
+    # payloads that came down with their balloon start on the ground and end after one short step
     land, c2 = integrate.fall_parcels(W, s["member"][balloon], flat[:, 0], flat[:, 1], flat[:, 2],
-                                      np.where(air, flat[:, 3], a.ground_m + 1e-3), fall_rate, gu, gv,
-                                      a.ground_m)
+                                      flat[:, 3], fall_rate, gu, gv, a.ground_m, terrain=terrain)
     leaflets = np.where(opened, per_payload * (1 - a.unopened_fraction) / parcels_per_release,
                         per_payload * a.unopened_fraction)
     total = counts.sum(axis=0) + c2.sum(axis=0)
@@ -161,7 +179,8 @@ def fly(plan: LaunchPlan, wind: WindArrays, *, draws: int = 100, parcels_per_rel
         envelope_lat=end[:, 1].reshape(draws, plan.balloons),
         envelope_lon=_lon180(end[:, 2]).reshape(draws, plan.balloons),
         drops=drops.reshape(draws, plan.balloons, k, 4),
-        extrapolated_steps={FLAG_NAMES[1 << b]: int(total[b]) for b in range(4)}, found_share=found)
+        extrapolated_steps={FLAG_NAMES[1 << b]: int(total[b]) for b in range(4)}, found_share=found,
+        draw_member=s["member"][::plan.balloons].copy())
 
 
 def _lon180(lon):

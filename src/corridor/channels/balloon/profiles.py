@@ -5,7 +5,8 @@
   ``models.float_profile``).
 * ``standard_profile``: climb at a constant rate to the burst altitude, then fall with a drag
   descent whose sea-level speed is given, until the altitude goes below 0 m (flat ground at sea
-  level; Tawhiri's ``models.standard_profile`` with terrain replaced by sea level).
+  level; Tawhiri's ``models.standard_profile`` with terrain replaced by sea level, or on the
+  ground of a given terrain field).
 
 Each stage is integrated with :func:`corridor.channels.balloon.integrate.segment` and ends by
 Tawhiri's bisection, so a track has the same rows as Tawhiri's output: the start, every 60 s
@@ -23,6 +24,7 @@ import pandas as pd
 
 from corridor.channels.balloon import integrate
 from corridor.channels.balloon.interpolation import FLAG_NAMES, WindArrays, wind_at
+from corridor.channels.balloon.terrain import FLAT, Terrain
 from corridor.errors import CorridorError
 
 TRACK_COLUMNS = ["stage", "time_unix_s", "elapsed_s", "latitude_deg", "longitude_deg", "altitude_m"]
@@ -110,10 +112,15 @@ def _utc(t: float) -> str:
     return pd.Timestamp(t, unit="s", tz="UTC").strftime("%Y-%m-%dT%H:%MZ")
 
 
-def predict(f: FlightInputs, wind: WindArrays) -> Track:
-    """One trajectory, Tawhiri-style (see the module doc), as a table in Tawhiri's columns."""
+def predict(f: FlightInputs, wind: WindArrays, terrain: Terrain | None = None) -> Track:
+    """One trajectory, Tawhiri-style (see the module doc), as a table in Tawhiri's columns.
+
+    The descent of a standard profile ends at sea level, as in the Tawhiri reference runs, or
+    on the ground of ``terrain`` when one is given (:func:`corridor.channels.balloon.terrain.korea`).
+    """
     check_inputs(f, wind)
     W = wind.args
+    G = (terrain or FLAT).args
     counts = np.zeros(4, dtype=np.int64)
     if f.profile == "float_profile":
         top_z = float(f.float_altitude_m)
@@ -123,18 +130,18 @@ def predict(f: FlightInputs, wind: WindArrays) -> Track:
         span = 4 * top_z / f.ascent_rate_m_s + 4 * top_z / 0.5
     rec = np.empty((int(span / integrate.DT_S) + 4 + int(top_z / f.ascent_rate_m_s / integrate.DT_S), 4))
     t, lat, lon, z, hint, _, n0 = integrate.segment(
-        W, f.member, f.launch_time_unix_s, f.launch_latitude_deg, f.launch_longitude_deg % 360.0,
+        W, G, f.member, f.launch_time_unix_s, f.launch_latitude_deg, f.launch_longitude_deg % 360.0,
         f.launch_altitude_m, 0, integrate.RATE, f.ascent_rate_m_s, 0.0, 0.0, 1e300, False,
         integrate.Z_AT_OR_ABOVE, top_z, 10**6, counts, rec, 0)
     stage0 = rec[:n0].copy()
     if f.profile == "float_profile":
         rec2 = np.empty((int(max(span, 0) / integrate.DT_S) + 4, 4))
-        *_, n1 = integrate.segment(W, f.member, t, lat, lon, z, hint, integrate.RATE, 0.0, 0.0, 0.0,
+        *_, n1 = integrate.segment(W, G, f.member, t, lat, lon, z, hint, integrate.RATE, 0.0, 0.0, 0.0,
                                    float(f.stop_time_unix_s), False, integrate.NO_EVENT, 0.0, 10**6,
                                    counts, rec2, 0)
     else:
         rec2 = np.empty((int(span / integrate.DT_S) + 4, 4))
-        *_, n1 = integrate.segment(W, f.member, t, lat, lon, z, hint, integrate.DRAG,
+        *_, n1 = integrate.segment(W, G, f.member, t, lat, lon, z, hint, integrate.DRAG,
                                    float(f.sea_level_descent_rate_m_s), 0.0, 0.0, 1e300, False,
                                    integrate.Z_BELOW, 0.0, 10**6, counts, rec2, 0)
     stage1 = rec2[:n1]

@@ -44,8 +44,13 @@ _GRIB_SUFFIXES = (".grib2", ".grib", ".grb2", ".grb", ".gr2")
 def open_wind(paths: str | Path | Sequence[str | Path]) -> xr.Dataset:
     """Read one or several wind files (GRIB2 or NetCDF) into one normalised Dataset.
 
-    Several files (for example one GRIB2 file per forecast hour, or one per ensemble member)
-    are joined along valid time and member. The data are loaded into memory.
+    Several files are sorted into *runs*: files whose valid times do not overlap (one file per
+    forecast hour of one run, say) are joined along valid time; files that cover the same valid
+    times (forecasts from different cycles valid at the launch, or members of an ensemble) become
+    separate forecast members, kept on the valid times they all share. The ensemble then spreads
+    its draws evenly over the members (:func:`corridor.channels.balloon.ensemble.fly`). The data
+    are loaded into memory; ``attrs["member_sources"]`` names the file(s) behind each member
+    (separated by "; ").
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -53,13 +58,69 @@ def open_wind(paths: str | Path | Sequence[str | Path]) -> xr.Dataset:
         raise CorridorError("no wind file given", field="--wind")
     parts = [normalize_wind(_read_one(Path(p)), source=str(p)) for p in paths]
     if len(parts) == 1:
-        return parts[0]
+        out = parts[0]
+        out.attrs["member_sources"] = "; ".join([out.attrs["source"]] * out.sizes["member"])
+        return out
+    runs = _group_runs(parts)
+    joined = [_join_along_time(run) for run in runs]
+    if len(joined) == 1:
+        out = joined[0]
+        out.attrs["member_sources"] = "; ".join([out.attrs["source"]] * out.sizes["member"])
+        return out
+    return _stack_members(joined)
+
+
+def _group_runs(parts: list[xr.Dataset]) -> list[list[xr.Dataset]]:
+    """Greedy: each file joins the first run none of whose valid times it repeats."""
+    runs: list[list[xr.Dataset]] = []
+    seen: list[set] = []
+    for ds in sorted(parts, key=lambda d: d["time"].values[0]):
+        times = set(ds["time"].values.tolist())
+        for run, have in zip(runs, seen):
+            if not times & have:
+                run.append(ds)
+                have |= times
+                break
+        else:
+            runs.append([ds])
+            seen.append(set(times))
+    return runs
+
+
+def _join_along_time(run: list[xr.Dataset]) -> xr.Dataset:
+    source = ", ".join(d.attrs.get("source", "") for d in run)
+    if len(run) == 1:
+        return run[0]
     try:
-        joined = xr.combine_by_coords(parts, combine_attrs="drop_conflicts", join="exact")
+        joined = xr.combine_by_coords(run, combine_attrs="drop_conflicts", join="exact")
     except ValueError as exc:
         raise CorridorError(f"the wind files do not fit together ({exc})", field="--wind",
-                            value=[str(p) for p in paths]) from None
-    return normalize_wind(joined, source=", ".join(str(p) for p in paths))
+                            value=[d.attrs.get("source") for d in run]) from None
+    return normalize_wind(joined, source=source)
+
+
+def _stack_members(runs: list[xr.Dataset]) -> xr.Dataset:
+    """Forecast runs covering the same valid times as members, on the times they all share."""
+    names = [r.attrs.get("source", "") for r in runs]
+    common = runs[0]["time"].values
+    for r in runs[1:]:
+        common = np.intersect1d(common, r["time"].values)
+    if common.size == 0:
+        raise CorridorError("the forecast runs share no valid time", field="--wind", value=names,
+                            hint="give runs that are all valid at the launch time")
+    first = runs[0]
+    for r, name in zip(runs[1:], names[1:]):
+        for dim in ("level", "latitude", "longitude"):
+            if r.sizes[dim] != first.sizes[dim] or not np.allclose(r[dim].values, first[dim].values):
+                raise CorridorError(f"this run's {dim} grid differs from the first run's", source=name,
+                                    field=dim, hint="give runs on the same levels and grid")
+    picked = [r.sel(time=common) for r in runs]
+    stacked = xr.concat(picked, dim="member", coords="minimal", compat="override", join="override",
+                        combine_attrs="drop")
+    stacked = stacked.assign_coords(member=np.arange(stacked.sizes["member"]))
+    out = normalize_wind(stacked, source=", ".join(names))
+    out.attrs["member_sources"] = "; ".join(n for r, n in zip(runs, names) for _ in range(r.sizes["member"]))
+    return out
 
 
 def _read_one(path: Path) -> xr.Dataset:
