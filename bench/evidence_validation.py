@@ -33,7 +33,7 @@ def run(surveys: int, n: int, year: int, out: Path, first_seed: int, draws: int,
         sample["urban"] = sample["urban"] == "urban"
         if compiled is None:
             cells = mrp.aggregate_cells(model_columns(sample))
-            compiled = mrp.compile_model(cells.covariates)
+            compiled = mrp.compile_model(cells)
         t0 = time.perf_counter()
         est = estimate_exposure(sample, year, seed=seed, draws=draws, tune=tune, compiled=compiled)
         true = truth.shares(year)
@@ -46,7 +46,7 @@ def run(surveys: int, n: int, year: int, out: Path, first_seed: int, draws: int,
                 "truth": true[ch]["national"], "raw": e.raw_share, "raw_recent": raw_recent,
                 "mrp": e.share, "lower90": e.lower90, "upper90": e.upper90,
                 "raking": e.raking["share"], "raking_deff": e.raking["deff"],
-                **e.diagnostics, "refused": e.refused_because,
+                **e.diagnostics, "refused": e.refused_because, "attempts": e.attempts,
             }
         with out.open("a") as f:
             f.write(json.dumps(row) + "\n")
@@ -82,8 +82,8 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--year", type=int, default=2019)
     ap.add_argument("--seed", type=int, default=1000)
-    ap.add_argument("--draws", type=int, default=1000)
-    ap.add_argument("--tune", type=int, default=600)
+    ap.add_argument("--draws", type=int, default=500)
+    ap.add_argument("--tune", type=int, default=400)
     ap.add_argument("--out", type=Path, default=Path("evidence_validation.jsonl"))
     ap.add_argument("--summarize", type=Path)
     args = ap.parse_args()

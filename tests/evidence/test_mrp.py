@@ -73,7 +73,7 @@ def test_poststratification_weights_cells_by_population():
 
 def test_diagnose_flags_problems(survey):
     cells = mrp.aggregate_cells(model_columns(survey.assign(urban=survey["urban"] == "urban")), ("tv",))
-    idata = mrp.sample(mrp.compile_model(cells.covariates), cells, "tv", draws=10, tune=10)
+    idata = mrp.sample(mrp.compile_model(cells), cells, "tv", draws=10, tune=10)
     d = diagnose(idata, mrp.PARAMETERS)
     assert not d.passed and any("ESS" in p for p in d.problems)
 
@@ -88,3 +88,15 @@ def test_html_report_shows_intervals_caveat_and_synthetic_banner(estimate, tmp_p
     e = estimate.channels["dvd"]
     assert f"{e.share:.1%} [{e.lower90:.1%}, {e.upper90:.1%}]" in page
     assert "Published figures" in page and "A Quiet Opening" in page
+
+
+def test_partial_centring_follows_the_information_of_each_province(survey):
+    """Dense provinces are sampled (nearly) centred, sparse ones non-centred, a missing one fully so."""
+    from corridor.geo.names import PROVINCES
+
+    df = model_columns(survey.assign(urban=survey["urban"] == "urban"))
+    kept = df[df["province"] != "Kangwon"]
+    w = mrp.centring_weights(mrp.aggregate_cells(kept, ("dvd",)), "dvd")
+    assert w.shape == (10,) and np.all((w >= 0) & (w < 1))
+    assert w[PROVINCES.index("Kangwon")] == 0.0
+    assert w[PROVINCES.index("North Hamgyong")] > 0.95 > w[PROVINCES.index("Pyongyang")]

@@ -21,6 +21,8 @@ def synth(
     out: Annotated[Path, typer.Option("--out", help="Canonical CSV to write.")] = Path("synthetic.csv"),
     seed: Annotated[int, typer.Option("--seed", help="Random seed (population and sample).")] = 0,
     year: Annotated[int, typer.Option("--year", help="Year of the truth written beside the CSV.")] = 2019,
+    attitudes: Annotated[bool, typer.Option("--attitudes", help="Add SYNTHETIC attitude items (1-5) "
+                                            "driven by exposure, for the influence models.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Write a SYNTHETIC survey, biased like arrivals (border provinces, women), with its known truth."""
@@ -33,6 +35,10 @@ def synth(
     check_writable(out)
     truth = draw_truth(seed)
     sample = draw_sample(truth, n, seed=seed)
+    if attitudes:
+        from corridor.evidence.synth import add_attitudes
+
+        sample = add_attitudes(sample, seed=seed)
     shares = truth.shares(year)
     truth_path = out.with_name(out.stem + ".truth.json")
     with atomic_path(out) as tmp:
@@ -133,3 +139,60 @@ def estimate(
         console.print(f"  [dim]{key}: {text}[/]")
     if out is not None:
         console.print(f"Wrote {out}")
+
+
+@app.command()
+def influence(
+    respondents: Annotated[Path, typer.Argument(help="Canonical respondent CSV with attitude items (1-5).")],
+    item: Annotated[Optional[list[str]], typer.Option("--item", help="Attitude item (repeatable; default: "
+                                                      "every item with 50 or more answers).")] = None,
+    channel: Annotated[Optional[list[str]], typer.Option("--channel", help="Channel (repeatable; default: "
+                                                         "every channel with enough yes and no answers).")] = None,
+    method: Annotated[str, typer.Option("--method", help="sem, logit or both.")] = "both",
+    seed: Annotated[int, typer.Option("--seed", help="Sampler seed.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Association of exposure with attitudes (SEM and Bayesian logit), 90 % intervals, selection caveat."""
+    from corridor.evidence.canonical import read_canonical
+    from corridor.evidence.influence import influence_estimate
+    from corridor.evidence.vocabulary import CHANNELS
+
+    if method not in ("sem", "logit", "both"):
+        raise CorridorError("must be sem, logit or both", field="--method", value=method)
+    for ch in channel or []:
+        if ch not in CHANNELS:
+            raise CorridorError("unknown channel", field="--channel", value=ch, hint="channels: " + ", ".join(CHANNELS))
+    data = read_canonical(respondents)
+    for ch in channel or []:
+        if ch not in data.channels:
+            raise CorridorError("the file has no answers for this channel", source=str(respondents),
+                                field="--channel", value=ch)
+    with status("Fitting the influence models", quiet=as_json):
+        result = influence_estimate(data.respondents, items=item or None, channels=channel or None,
+                                    sem=method != "logit", logit=method != "sem", seed=seed)
+    synthetic = "study" in data.respondents and data.respondents["study"].astype(str).str.contains("SYNTHETIC").any()
+    if synthetic:
+        result["synthetic"] = True
+    if as_json:
+        print_json(result)
+        return
+    if synthetic:
+        console.print("[bold red]SYNTHETIC DATA[/]")
+    console.print(f"[bold]Exposure and attitudes[/] ({result['respondents']} respondents; channels "
+                  f"{', '.join(result['channels'])}; items {', '.join(result['items'])})")
+    sem = result.get("sem")
+    if sem is not None:
+        if "not_shown_because" in sem:
+            console.print(f"  SEM: withheld ({sem['not_shown_because']})")
+        else:
+            console.print(f"  SEM path exposure -> outside view: {sem['path_exposure_to_outside_view']:.3f} "
+                          f"[{sem['lower90']:.3f}, {sem['upper90']:.3f}] (90 %), p = {sem['p_value']:.3g}, "
+                          f"n = {sem['n']}, CFI {sem['cfi']:.2f}, RMSEA {sem['rmsea']:.3f}")
+    for it, res in (result.get("logit") or {}).items():
+        if "not_shown_because" in res:
+            console.print(f"  {it}: withheld ({res['not_shown_because']})")
+            continue
+        console.print(f"  {it} (agree = 4-5; n = {res['n']}): odds ratio if exposed [90 %]")
+        for ch, v in res["channels"].items():
+            console.print(f"    {ch:14s} {v['odds_ratio']:5.2f} [{v['lower90']:.2f}, {v['upper90']:.2f}]")
+    console.print(f"[yellow]Caveat:[/] {result['caveat']}")

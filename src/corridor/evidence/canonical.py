@@ -3,7 +3,9 @@
 Columns ``respondent_id, sex, birth_year, province, urban, year_left`` and, per channel,
 ``<channel>_ever`` in ``yes / no / dont_know / refused`` (channels of
 :data:`~corridor.evidence.vocabulary.CHANNELS`; a study that did not ask about a channel simply
-leaves its column out). Optional: ``county``, ``year_arrived``, ``study``. Files may be UTF-8
+leaves its column out). Optional: ``county``, ``year_arrived``, ``study`` and the detail
+columns of :mod:`corridor.evidence.detail` (background, per-channel first year, frequency,
+sources, sharing, trust and influence, device access, attitude items). Files may be UTF-8
 (with or without a byte-order mark) or CP949, comma-, semicolon- or tab-separated. Provinces
 are resolved to the ten 2008 census provinces (:func:`corridor.geo.names.resolve_province`).
 
@@ -21,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from corridor.errors import CorridorError
+from corridor.evidence.detail import is_detail_column, parse_detail
 from corridor.evidence.vocabulary import ANSWER_ALIASES, ANSWERS, CHANNELS, SEX_ALIASES, URBAN_ALIASES
 from corridor.geo.names import resolve_province
 
@@ -131,6 +134,7 @@ def validate_table(header: list[str], rows, source: str) -> CanonicalData:
         raise CorridorError("no <channel>_ever column", source=source,
                             hint="channels: " + ", ".join(CHANNELS))
     this_year = date.today().year
+    detail_cols = [h for h in header if is_detail_column(h)]
     records, problems, seen = [], [], {}
     for line_no, values in rows:
         if not any(v.strip() for v in values):
@@ -179,6 +183,10 @@ def validate_table(header: list[str], rows, source: str) -> CanonicalData:
             rec[col] = ans
         for col in OPTIONAL:
             rec[col] = raw.get(col) or None
+        details, detail_problems = parse_detail(raw, detail_cols)
+        rec.update(details)
+        for column, message in detail_problems:
+            bad(column, message)
         if rec.get("year_arrived"):
             try:
                 rec["year_arrived"] = _year(rec["year_arrived"], 1945, this_year)
@@ -189,7 +197,7 @@ def validate_table(header: list[str], rows, source: str) -> CanonicalData:
         else:
             records.append(rec)
     cols = ["row", "respondent_id", "sex", "birth_year", "province", "province_as_given", "urban",
-            "year_left", *[f"{c}_ever" for c in channels], *OPTIONAL]
+            "year_left", *[f"{c}_ever" for c in channels], *OPTIONAL, *detail_cols]
     df = pd.DataFrame(records, columns=cols)
     for col in ("birth_year", "year_left"):
         df[col] = df[col].astype("int64")

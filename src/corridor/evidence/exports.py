@@ -1,9 +1,12 @@
-"""Flatten a field export (main table + the channel-exposure repeat) into canonical rows.
+"""Flatten a field export (main table + the channel-exposure and device repeats) into canonical rows.
 
 Shared by the KoboToolbox and ODK Central readers. Column headers carry group paths with a
 separator (``/`` by default in Kobo, ``-`` in ODK Central; ``.`` and ``:`` occur too); the
 form tells which name each column is. A ``select_multiple`` may come as one space-separated
 column or as 0/1 columns per choice (``sources/family``); both become the space-separated form.
+Every item of the form is kept: the exposure repeat's follow-ups become ``<channel>_<item>``
+columns, the device repeat ``device_<device>_<item>`` columns, and the background and attitude
+items their own columns (see :mod:`corridor.evidence.detail`).
 """
 
 from __future__ import annotations
@@ -12,8 +15,11 @@ import re
 
 import pandas as pd
 
+from datetime import date, datetime
+
 from corridor.evidence.canonical import CanonicalData, validate_table
-from corridor.evidence.vocabulary import CHANNELS
+from corridor.evidence.detail import BACKGROUND, CHANNEL_ITEMS, DEVICE_ITEMS, channel_column, device_column
+from corridor.evidence.vocabulary import ATTITUDE_ITEMS, CHANNELS, DEVICES
 from corridor.evidence.xlsform_read import FormSpec
 
 _SEP = re.compile(r"[/\-.:]")
@@ -46,6 +52,8 @@ def normalise_columns(df: pd.DataFrame, spec: FormSpec, keep=()) -> pd.DataFrame
 
 
 def _text(value) -> str:
+    if isinstance(value, (datetime, date)):
+        return value.date().isoformat() if isinstance(value, datetime) else value.isoformat()
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -55,21 +63,34 @@ def _text(value) -> str:
 
 
 def flatten(main: pd.DataFrame, exposure: pd.DataFrame | None, *, main_key: str, parent_key: str,
-            first_row: int, source: str) -> CanonicalData:
-    """Canonical rows from a main table and its exposure repeat, validated.
+            first_row: int, source: str, devices: pd.DataFrame | None = None) -> CanonicalData:
+    """Canonical rows from a main table and its exposure (and device) repeats, validated.
 
-    ``main_key`` names the main table's link column and ``parent_key`` the repeat's (Kobo:
+    ``main_key`` names the main table's link column and ``parent_key`` the repeats' (Kobo:
     ``_index`` / ``_parent_index``; ODK: ``KEY`` / ``PARENT_KEY``). Row numbers in errors are
     the main table's rows (``first_row`` for the first).
     """
-    ever: dict[str, dict[str, str]] = {}
+    per_parent: dict[str, dict[str, str]] = {}
     if exposure is not None and len(exposure):
         for _, r in exposure.iterrows():
-            ever.setdefault(_text(r[parent_key]), {})[_text(r.get("channel"))] = _text(r.get("ever"))
-    header = [*BASE_FIELDS, *[f"{c}_ever" for c in CHANNELS]]
+            got = per_parent.setdefault(_text(r[parent_key]), {})
+            ch = _text(r.get("channel"))
+            got[f"{ch}_ever"] = _text(r.get("ever"))
+            for item in CHANNEL_ITEMS:
+                got[channel_column(ch, item)] = _text(r.get(item))
+    if devices is not None and len(devices):
+        for _, r in devices.iterrows():
+            got = per_parent.setdefault(_text(r[parent_key]), {})
+            dev = _text(r.get("device_name"))
+            for item in DEVICE_ITEMS:
+                got[device_column(dev, item)] = _text(r.get(item))
+    own = [*BASE_FIELDS, *BACKGROUND, *ATTITUDE_ITEMS]
+    linked = [*[f"{c}_ever" for c in CHANNELS],
+              *[channel_column(c, i) for c in CHANNELS for i in CHANNEL_ITEMS],
+              *[device_column(d, i) for d in DEVICES for i in DEVICE_ITEMS]]
     rows = []
     for i, (_, r) in enumerate(main.iterrows()):
-        answers = ever.get(_text(r[main_key]), {})
-        values = [_text(r.get(f)) for f in BASE_FIELDS] + [answers.get(c, "") for c in CHANNELS]
+        answers = per_parent.get(_text(r[main_key]), {})
+        values = [_text(r.get(f)) for f in own] + [answers.get(c, "") for c in linked]
         rows.append((first_row + i, values))
-    return validate_table(header, rows, source)
+    return validate_table([*own, *linked], rows, source)

@@ -17,8 +17,10 @@ from sqlalchemy.exc import IntegrityError
 
 from corridor.errors import CorridorError
 from corridor.evidence.canonical import CanonicalData, RowProblem
-from corridor.evidence.tables import ChannelExposure, ImportBatch, Respondent, Study
-from corridor.evidence.vocabulary import CHANNELS
+from corridor.evidence.detail import (BACKGROUND, DEVICE_ITEMS, channel_column,
+                                      device_column)
+from corridor.evidence.tables import Attitude, ChannelExposure, DeviceAccess, ImportBatch, Respondent, Study
+from corridor.evidence.vocabulary import ATTITUDE_ITEMS, CHANNELS, DEVICES
 from corridor.store import make_engine, session_scope, upgrade
 
 
@@ -81,9 +83,12 @@ def import_respondents(data: CanonicalData, *, study_id: str | None = None, url:
                                county=rec.get("county"), urban=bool(rec["urban"]),
                                year_left=int(rec["year_left"]),
                                year_arrived=_int_or_none(rec.get("year_arrived")),
-                               submission_uuid=rec.get("submission_uuid"))
-                r.exposures = [ChannelExposure(channel=ch, ever=rec[f"{ch}_ever"])
-                               for ch in data.channels]
+                               submission_uuid=rec.get("submission_uuid"),
+                               months_in_china=_int_or_none(rec.get("months_in_china")),
+                               **{k: _value(rec.get(k)) for k in BACKGROUND if k != "months_in_china"})
+                r.exposures = [_exposure(rec, ch) for ch in data.channels]
+                r.devices = _devices(rec)
+                r.attitudes = _attitudes(rec)
                 session.add(r)
             session.flush()
             report.import_id = batch.id
@@ -99,14 +104,70 @@ def import_respondents(data: CanonicalData, *, study_id: str | None = None, url:
     return report
 
 
+def _value(value):
+    """None for a missing cell (None, NaN, empty), else the value."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
+        return None
+    return value
+
+
+def _likert(value) -> tuple[int | None, str | None]:
+    """A 1–5 item as (value, answer): ("4") → (4, "value"), ("refused") → (None, "refused")."""
+    value = _value(value)
+    if value is None:
+        return None, None
+    if str(value) in ("dont_know", "refused"):
+        return None, str(value)
+    return int(value), "value"
+
+
+def _exposure(rec: dict, ch: str) -> ChannelExposure:
+    get = lambda item: _value(rec.get(channel_column(ch, item)))  # noqa: E731
+    trust, trust_answer = _likert(get("trust"))
+    influence, influence_answer = _likert(get("influence"))
+    return ChannelExposure(channel=ch, ever=rec[f"{ch}_ever"], first_year=_int_or_none(get("first_year")),
+                           frequency=get("frequency"), sources=get("sources"),
+                           shared_n=_int_or_none(get("shared_n")), trust=trust, trust_answer=trust_answer,
+                           influence=influence, influence_answer=influence_answer)
+
+
+def _devices(rec: dict) -> list[DeviceAccess]:
+    out = []
+    for dev in DEVICES:
+        values = {item: _value(rec.get(device_column(dev, item))) for item in DEVICE_ITEMS}
+        if any(v is not None for v in values.values()):
+            out.append(DeviceAccess(device=dev, **values))
+    return out
+
+
+def _attitudes(rec: dict) -> list[Attitude]:
+    out = []
+    for item in ATTITUDE_ITEMS:
+        value, answer = _likert(rec.get(item))
+        if answer is not None:
+            out.append(Attitude(item=item, value=value, answer=answer))
+    return out
+
+
+def _likert_text(value, answer) -> str | None:
+    return None if answer is None else (str(value) if answer == "value" else answer)
+
+
 def _int_or_none(value):
     if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
         return None
     return int(value)
 
 
-def load_respondents(*, study_id: str | None = None, url: str | None = None) -> pd.DataFrame:
-    """Respondents in the canonical layout (one row each, ``<channel>_ever`` columns)."""
+def load_respondents(*, study_id: str | None = None, url: str | None = None,
+                     detail: bool = False) -> pd.DataFrame:
+    """Respondents in the canonical layout (one row each, ``<channel>_ever`` columns).
+
+    With ``detail``, also every detail column that holds at least one value (background,
+    ``<channel>_<item>``, ``device_<device>_<item>``, attitude items; see
+    :mod:`corridor.evidence.detail`), with 1–5 items as ``"1"``…``"5"``, ``dont_know`` or
+    ``refused``.
+    """
     upgrade(url)
     engine = make_engine(url)
     try:
@@ -121,6 +182,19 @@ def load_respondents(*, study_id: str | None = None, url: str | None = None) -> 
                        "study": r.study_id}
                 for e in r.exposures:
                     rec[f"{e.channel}_ever"] = e.ever
+                if detail:
+                    rec.update({k: getattr(r, k) for k in BACKGROUND})
+                    for e in r.exposures:
+                        for item in ("first_year", "frequency", "sources", "shared_n"):
+                            rec[channel_column(e.channel, item)] = getattr(e, item)
+                        rec[channel_column(e.channel, "trust")] = _likert_text(e.trust, e.trust_answer)
+                        rec[channel_column(e.channel, "influence")] = _likert_text(e.influence,
+                                                                                     e.influence_answer)
+                    for d in r.devices:
+                        for item in DEVICE_ITEMS:
+                            rec[device_column(d.device, item)] = getattr(d, item)
+                    for a in r.attitudes:
+                        rec[a.item] = _likert_text(a.value, a.answer)
                 rows.append(rec)
     finally:
         engine.dispose()
@@ -128,4 +202,10 @@ def load_respondents(*, study_id: str | None = None, url: str | None = None) -> 
     df = pd.DataFrame(rows)
     if df.empty:
         return pd.DataFrame(columns=cols)
-    return df[cols + [f"{c}_ever" for c in CHANNELS if f"{c}_ever" in df]]
+    ever = [f"{c}_ever" for c in CHANNELS if f"{c}_ever" in df]
+    extra = []
+    if detail:
+        from corridor.evidence.detail import detail_columns
+
+        extra = [c for c in detail_columns() if c in df and df[c].notna().any()]
+    return df[cols + ever + extra]

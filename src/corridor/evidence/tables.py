@@ -107,6 +107,10 @@ class ChannelExposure(Base):
         CheckConstraint(f"ever {_ANSWER_CHECK}", name="ever"),
         CheckConstraint("trust IS NULL OR trust BETWEEN 1 AND 5", name="trust"),
         CheckConstraint("influence IS NULL OR influence BETWEEN 1 AND 5", name="influence"),
+        CheckConstraint("trust_answer IS NULL OR trust_answer IN ('value', 'dont_know', 'refused')",
+                        name="trust_answer"),
+        CheckConstraint("influence_answer IS NULL OR influence_answer IN ('value', 'dont_know', 'refused')",
+                        name="influence_answer"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     respondent_id: Mapped[int] = mapped_column(ForeignKey("evidence_respondent.id", ondelete="CASCADE"))
@@ -118,6 +122,10 @@ class ChannelExposure(Base):
     shared_n: Mapped[int | None] = mapped_column(Integer)
     trust: Mapped[int | None] = mapped_column(Integer)         # 1–5
     influence: Mapped[int | None] = mapped_column(Integer)     # 1–5
+    #: ``value`` when trust/influence holds a 1–5 answer, else ``dont_know`` or ``refused``
+    #: (migration 0003_evidence_detail).
+    trust_answer: Mapped[str | None] = mapped_column(String(10))
+    influence_answer: Mapped[str | None] = mapped_column(String(10))
     respondent: Mapped[Respondent] = relationship(back_populates="exposures")
 
 
