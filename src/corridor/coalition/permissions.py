@@ -93,3 +93,47 @@ def can_grant(granter: Actor, org_id: int, role: Role) -> bool:
     mine = granter.role_in(org_id)
     return (mine is not None and Action.ORG_MANAGE_MEMBERS in ROLE_ACTIONS[mine]
             and role.rank <= mine.rank)
+
+
+# --------------------------------------------------------------------------- archive (testimonies)
+# The testimony archive has its own roles, held beside (not inside) the ledger roles: being an
+# owner of a broadcast campaign gives no access to witnesses. Archive records never leave their
+# organisation except through a reviewed, consented export.
+
+
+class ArchiveRole(StrEnum):
+    INTERVIEWER = "interviewer"   # enters people, consent, interviews and files
+    CODER = "coder"               # codes events, acts and media exposure on interviews
+    REVIEWER = "reviewer"         # reviews redaction, exports, unlocks sealed identities
+
+
+class ArchiveAction(StrEnum):
+    VIEW = "archive.view"
+    SEARCH = "archive.search"
+    ENTER = "archive.enter"
+    CODE = "archive.code"
+    REVIEW = "archive.review"
+    EXPORT = "archive.export"
+    UNSEAL = "archive.unseal"
+
+
+ARCHIVE_ROLE_ACTIONS: dict[ArchiveRole, frozenset[ArchiveAction]] = {
+    ArchiveRole.INTERVIEWER: frozenset({ArchiveAction.VIEW, ArchiveAction.SEARCH, ArchiveAction.ENTER}),
+    ArchiveRole.CODER: frozenset({ArchiveAction.VIEW, ArchiveAction.SEARCH, ArchiveAction.CODE}),
+    ArchiveRole.REVIEWER: frozenset({ArchiveAction.VIEW, ArchiveAction.SEARCH, ArchiveAction.REVIEW,
+                                     ArchiveAction.EXPORT, ArchiveAction.UNSEAL}),
+}
+
+
+def archive_allowed(roles: Mapping[int, frozenset[ArchiveRole]], action: ArchiveAction, *, org_id: int) -> bool:
+    """May someone holding archive ``roles`` (per organisation) do ``action`` on ``org_id``'s archive?
+
+    Only the owning organisation's archive roles count: there is no foreign access at all.
+    """
+    return any(action in ARCHIVE_ROLE_ACTIONS[r] for r in roles.get(org_id, frozenset()))
+
+
+def can_grant_archive(granter: Actor, org_id: int) -> bool:
+    """Archive roles are given by an owner of the organisation (who need not hold one)."""
+    mine = granter.role_in(org_id)
+    return mine is not None and Action.ORG_MANAGE_MEMBERS in ROLE_ACTIONS[mine]

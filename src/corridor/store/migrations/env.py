@@ -8,6 +8,7 @@ from corridor.store.base import Base
 from corridor.store.engine import make_engine
 
 # Table modules register themselves on Base.metadata (used by ``alembic revision --autogenerate``).
+import corridor.archive.tables  # noqa: E402,F401
 import corridor.coalition.tables  # noqa: E402,F401
 import corridor.evidence.tables  # noqa: E402,F401
 
@@ -15,9 +16,14 @@ target_metadata = Base.metadata
 config = context.config
 
 
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Leave out the archive's full-text index, which is built at run time, not by migrations."""
+    return not (name or "").startswith(("archive_segment_fts", "ix_archive_segment_tsv"))
+
+
 def _run(connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=connection.dialect.name == "sqlite")
+                      render_as_batch=connection.dialect.name == "sqlite", include_object=include_object)
     with context.begin_transaction():
         context.run_migrations()
 
