@@ -20,7 +20,7 @@ import os
 import statistics
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 
 def ledger(n: int):
@@ -54,17 +54,17 @@ def ledger(n: int):
         elif k in (3, 4, 5, 6, 7):   # shipments: crossings × sizes
             spec = dict(specs["border"][0]["spec"], crossing=crossings[i % len(crossings)],
                         devices=250 * (1 + (i // 10) % 8))
-            act = Activity.create("border", spec, id=f"s{i}", start=datetime(2026, 3, 1, tzinfo=timezone.utc)
+            act = Activity.create("border", spec, id=f"s{i}", start=datetime(2026, 3, 1, tzinfo=UTC)
                                   + timedelta(days=30 * ((i // 60) % 3)), title=f"shipment {i}")
             cost = 15.0 * spec["devices"]
         elif k == 8:
             spec = dict(specs["satellite"][0]["spec"], dish_cm=[60, 75, 90][(i // 10) % 3])
-            act = Activity.create("satellite", spec, id=f"t{i}", start=datetime(2026, 1, 1, tzinfo=timezone.utc),
+            act = Activity.create("satellite", spec, id=f"t{i}", start=datetime(2026, 1, 1, tzinfo=UTC),
                                   title=f"datacast {i}")
             cost = 30000.0
         else:
             spec = dict(specs["loudspeaker"][0]["spec"], lon=126.55 + 0.05 * ((i // 10) % 12))
-            act = Activity.create("loudspeaker", spec, id=f"l{i}", start=datetime(2024, 7, 21, 13, tzinfo=timezone.utc),
+            act = Activity.create("loudspeaker", spec, id=f"l{i}", start=datetime(2024, 7, 21, 13, tzinfo=UTC),
                                   title=f"array {i}")
             cost = 2000.0
         items.append(Item(act, cost, f"campaign {i % 40}", f"org {i % 8}", i % 40))

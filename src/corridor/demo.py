@@ -194,8 +194,7 @@ def fit_evidence(respondents, survey_with_items, *, year: int = 2019, item: str 
 def run_demo(out: Path, *, draws: int = 200, progress: Progress = lambda _m: None,
              scheduler: str | None = None) -> DemoResult:
     """Build everything the demo shows into ``out`` (and the demo database); see the module notes."""
-    from corridor.assess import assess
-    from corridor.assess import figures
+    from corridor.assess import assess, figures
     from corridor.assess.ledger import items_from_ledger
     from corridor.store import make_engine
     from corridor.store.engine import session_scope

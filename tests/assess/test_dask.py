@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 import pytest
@@ -15,7 +15,7 @@ from corridor.errors import CorridorError
 def _speakers():
     return [Activity.create("loudspeaker", {"lon": lon, "lat": 38.0, "sound_power_db": 168, "azimuth_deg": 0,
                                             "period": "night"}, id=f"s{i}",
-                            start=datetime(2024, 7, 21, 13, tzinfo=timezone.utc))
+                            start=datetime(2024, 7, 21, 13, tzinfo=UTC))
             for i, lon in enumerate((126.6, 126.7, 126.8, 126.9, 127.0))]
 
 

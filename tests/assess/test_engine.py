@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-import numpy as np
 import pytest
 
 from corridor.assess import Evidence, Item, assess
@@ -20,13 +19,13 @@ DRAWS = 40
 def _speaker(i, lon, lat):
     return Activity.create("loudspeaker", {"lon": lon, "lat": lat, "sound_power_db": 170, "azimuth_deg": 0,
                                            "period": "night"}, id=f"ls{i}",
-                           start=datetime(2024, 7, 21, 13, tzinfo=timezone.utc), title=f"array {i}")
+                           start=datetime(2024, 7, 21, 13, tzinfo=UTC), title=f"array {i}")
 
 
 def _shipment(i, crossing, devices):
     return Activity.create("border", {"crossing": crossing, "devices": devices, "medium": "usb", "content_gb": 16,
                                       "days": 60, "sharing": True, "parameters": {}}, id=f"b{i}",
-                           start=datetime(2026, 3, 1, tzinfo=timezone.utc), title=f"shipment {i}")
+                           start=datetime(2026, 3, 1, tzinfo=UTC), title=f"shipment {i}")
 
 
 @pytest.fixture(scope="module")

@@ -81,7 +81,7 @@ def suggest(a: Assessment, budget_usd: float, *, max_steps: int = MAX_STEPS) -> 
         if not affordable:
             break
         others_miss = {}
-        for ch in set(it.activity.channel for it in affordable):
+        for ch in {it.activity.channel for it in affordable}:
             rest = [1.0 - p for c, p in current.items() if c != ch]
             others_miss[ch] = np.prod(rest, axis=0, dtype=np.float32) if rest else np.ones_like(best.get(ch, pop[None]))
         best_gain, choice = 0.0, None

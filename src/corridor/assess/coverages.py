@@ -16,7 +16,7 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -34,7 +34,7 @@ from corridor.paths import cache_dir
 MIN_PARALLEL = 4
 
 
-@lru_cache(maxsize=None)
+@cache
 def model_fingerprint(channel: str) -> str:
     """A hash of the channel package's source: a changed model never reuses an old coverage."""
     h = hashlib.sha256(__version__.encode())
@@ -78,10 +78,9 @@ def read_cached(key: str) -> dict | None:
 def write_cached(key: str, entry: dict) -> None:
     path = _cache_file(key)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(path, field="coverage cache") as tmp:
-        with open(tmp, "wb") as f:
-            np.savez_compressed(f, probability=entry["probability"].astype(np.float16),
-                                meta=np.asarray(json.dumps(entry["meta"], default=str)))
+    with atomic_path(path, field="coverage cache") as tmp, open(tmp, "wb") as f:
+        np.savez_compressed(f, probability=entry["probability"].astype(np.float16),
+                            meta=np.asarray(json.dumps(entry["meta"], default=str)))
 
 
 def _summary_meta(cov) -> dict:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -58,7 +58,7 @@ class Evidence:
     influence: dict | None = None
 
     @classmethod
-    def from_estimate(cls, estimate, influence: dict | None = None) -> "Evidence":
+    def from_estimate(cls, estimate, influence: dict | None = None) -> Evidence:
         exposure = {}
         for name, ch in estimate.channels.items():
             if ch.share is None:
@@ -73,12 +73,12 @@ class Evidence:
                 "synthetic": self.synthetic, "influence": self.influence}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Evidence":
+    def from_dict(cls, data: dict) -> Evidence:
         return cls(exposure=data["exposure"], year=int(data["year"]), respondents=int(data["respondents"]),
                    synthetic=bool(data.get("synthetic")), influence=data.get("influence"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _default_assumptions_text() -> str:
     return resources.files("corridor.assess").joinpath("data", "assumptions.yaml").read_text(encoding="utf-8")
 
@@ -421,7 +421,7 @@ def _groups(a: Assessment, key, times) -> list[dict]:
     for (gid, name, org), members in groups.items():
         reached = _group_reach(a, members, times)
         iv = _iv(reached)
-        cost, missing = _cost(members, times)
+        cost, _missing = _cost(members, times)
         cpp = combine.cost_per_person(cost if cost > 0 else None, iv)
         out.append({"id": gid, "name": name, "organisation": org,
                     "channels": sorted({it.activity.channel for it in members}),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from matplotlib.colors import ListedColormap
 
 from corridor.assess.engine import Assessment
 from corridor.geo.names import PROVINCES_KO
@@ -50,23 +49,15 @@ def _sites(a: Assessment) -> list[tuple[float, float, str]]:
 
 def reach_map(a: Assessment, out: Path | str, *, lang: str = "en") -> Path:
     """The coalition's combined reach: median probability that a person in each cell is reached."""
-    _ = lambda m: gettext(lang, m)  # noqa: E731
+    _ = lambda m: gettext(lang, m)
     grid = a.grid
     ctx = basemap.base_map(lang)
     median = a.median_map("coalition")
-    image, extent = basemap.grid_image(grid, np.where(median >= FLOOR, median, np.nan))
-    base = basemap.grid_image(grid, np.ones(grid.n_cells))[0]
-    ctx.ax.imshow(base, origin="lower", extent=extent, cmap=ListedColormap(["#ebe7df"]),
-                  interpolation="nearest", zorder=2)
     # Scale to the data (to the next 0.1 above the 99th percentile) so that low reach still shows.
     top = float(np.nanpercentile(median, 99)) if np.isfinite(median).any() else 1.0
     vmax = min(1.0, max(0.1, np.ceil(top * 10) / 10))
-    im = ctx.ax.imshow(image, origin="lower", extent=extent, cmap="viridis", vmin=0, vmax=vmax,
-                       interpolation="nearest", zorder=3)
-    cax = ctx.fig.add_axes([0.70, 0.40, 0.26, 0.013])
-    cbar = ctx.fig.colorbar(im, cax=cax, orientation="horizontal")
-    cbar.ax.tick_params(labelsize=7.5)
-    cbar.set_label(_("Probability of being reached (median)"), fontsize=8)
+    basemap.draw_cells(ctx, grid, np.where(median >= FLOOR, median, np.nan), cmap="viridis", vmin=0, vmax=vmax,
+                       label=_("Probability of being reached (median)"))
     basemap.draw_cities(ctx, n=10)
     basemap.draw_crossings(ctx, labels=False)
     c = a.result["coalition"]
@@ -83,22 +74,13 @@ def reach_map(a: Assessment, out: Path | str, *, lang: str = "en") -> Path:
 
 def gap_map(a: Assessment, out: Path | str, *, lang: str = "en") -> Path:
     """People not reached per km² (median): where the coalition's next effort could go."""
-    _ = lambda m: gettext(lang, m)  # noqa: E731
+    _ = lambda m: gettext(lang, m)
     grid = a.grid
     ctx = basemap.base_map(lang)
     missed = (1.0 - a.median_map("coalition")) * grid.population / np.maximum(grid.area_km2, 1e-9)
     values = np.where(missed >= 1.0, np.log10(np.maximum(missed, 1.0)), np.nan)
-    image, extent = basemap.grid_image(grid, values)
-    base = basemap.grid_image(grid, np.ones(grid.n_cells))[0]
-    ctx.ax.imshow(base, origin="lower", extent=extent, cmap=ListedColormap(["#ebe7df"]),
-                  interpolation="nearest", zorder=2)
-    im = ctx.ax.imshow(image, origin="lower", extent=extent, cmap="magma_r", vmin=0, vmax=4,
-                       interpolation="nearest", zorder=3)
-    cax = ctx.fig.add_axes([0.70, 0.40, 0.26, 0.013])
-    cbar = ctx.fig.colorbar(im, cax=cax, orientation="horizontal", ticks=[0, 1, 2, 3, 4])
-    cbar.ax.set_xticklabels(["1", "10", "100", "1,000", "10,000"])
-    cbar.ax.tick_params(labelsize=7.5)
-    cbar.set_label(_("People not reached per km² (median)"), fontsize=8)
+    basemap.draw_cells(ctx, grid, values, cmap="magma_r", vmin=0, vmax=4, label=_("People not reached per km² (median)"),
+                       ticks=[0, 1, 2, 3, 4], ticklabels=["1", "10", "100", "1,000", "10,000"])
     basemap.draw_cities(ctx, n=10)
     least = ", ".join(PROVINCES_KO.get(p, p) if lang == "ko" else p for p in a.result["gaps"]["provinces_least_reached"])
     notes = [_("Provinces least reached (share of their people): {list}.").format(list=least),
@@ -115,7 +97,7 @@ def channel_chart(a: Assessment, out: Path | str, *, lang: str = "en") -> Path:
     from corridor.atomic import atomic_path
 
     basemap._fonts()
-    _ = lambda m: gettext(lang, m)  # noqa: E731
+    _ = lambda m: gettext(lang, m)
     rows = [(channel_label(ch, lang), v, CHANNEL_COLOURS.get(ch, "#777777")) for ch, v in a.result["channels"].items()]
     rows.append((_("Coalition (each person once)"), a.result["coalition"], "#333333"))
     fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(rows) + 1.4), dpi=150)

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from corridor.cli.console import console, err_console, print_json, status
 from corridor.errors import CorridorError
 
-Db = Annotated[Optional[str], typer.Option("--db", help="Database URL (default: $CORRIDOR_DATABASE_URL or the local SQLite file; the demo coalition when that ledger is empty).")]
-EvidenceOpt = Annotated[Optional[Path], typer.Option("--evidence", help="Evidence JSON (from `corridor evidence estimate --json`, or an assessment evidence file).")]
+Db = Annotated[str | None, typer.Option("--db", help="Database URL (default: $CORRIDOR_DATABASE_URL or the local SQLite file; the demo coalition when that ledger is empty).")]
+EvidenceOpt = Annotated[Path | None, typer.Option("--evidence", help="Evidence JSON (from `corridor evidence estimate --json`, or an assessment evidence file).")]
 Draws = Annotated[int, typer.Option("--draws", help="Monte Carlo draws per activity.")]
-Scheduler = Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address tcp://HOST:PORT (default: this machine).")]
-AssumptionsOpt = Annotated[Optional[Path], typer.Option("--assumptions", help="YAML of assessment assumptions (overlap per channel, evidence mapping).")]
+Scheduler = Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address tcp://HOST:PORT (default: this machine).")]
+AssumptionsOpt = Annotated[Path | None, typer.Option("--assumptions", help="YAML of assessment assumptions (overlap per channel, evidence mapping).")]
 
 
 def load_evidence(path: Path | None, *, demo: bool):
@@ -52,16 +52,16 @@ def load_evidence(path: Path | None, *, demo: bool):
 
 def ledger_items(db: str | None, *, scope: str = "all"):
     """The ledger's activities; an empty default ledger falls back to the demo coalition."""
+    import os
+
     from corridor.assess.ledger import items_from_ledger
     from corridor.store import make_engine, upgrade
     from corridor.store.engine import ENV_URL, session_scope
 
-    import os
-
     def read(url):
         try:
             upgrade(url)
-        except Exception as exc:  # a bad URL or an unreachable server
+        except Exception as exc:  # noqa: BLE001  (a bad URL or an unreachable server)
             raise CorridorError(f"cannot open the database ({type(exc).__name__})", field="--db", value=url) from None
         engine = make_engine(url)
         try:
@@ -81,12 +81,24 @@ def ledger_items(db: str | None, *, scope: str = "all"):
     return items, False
 
 
+def check_options(draws: int, scheduler: str | None, budget: float | None = None) -> None:
+    """The checks made before any work, so that a mistake costs nothing."""
+    import math
+
+    if not 20 <= draws <= 2000:
+        raise CorridorError("must be between 20 and 2,000", field="--draws", value=draws)
+    if scheduler is not None and scheduler not in ("sync",) and not scheduler.startswith("tcp://"):
+        raise CorridorError("unknown scheduler", field="--scheduler", value=scheduler,
+                            hint="leave it out to use this machine, or give tcp://HOST:PORT")
+    if budget is not None and (not math.isfinite(budget) or budget <= 0):
+        raise CorridorError("must be a positive amount of USD", field="--budget", value=budget)
+
+
 def run_assessment(db, evidence, draws, scheduler, assumptions, *, scope="all", quiet=False):
     from corridor.assess import assess, load_assumptions
     from corridor.geo.grid import load_grid
 
-    if not 20 <= draws <= 2000:
-        raise CorridorError("must be between 20 and 2,000", field="--draws", value=draws)
+    check_options(draws, scheduler)
     extra = load_assumptions(assumptions) if assumptions else None
     items, demo = ledger_items(db, scope=scope)
     if not items:
@@ -107,12 +119,13 @@ def assess_command(
     draws: Draws = 200,
     scheduler: Scheduler = None,
     assumptions: AssumptionsOpt = None,
-    budget: Annotated[Optional[float], typer.Option("--budget", help="Suggest how to spend this many more USD.")] = None,
+    budget: Annotated[float | None, typer.Option("--budget", help="Suggest how to spend this many more USD.")] = None,
     full: Annotated[bool, typer.Option("--full", help="With --json: every figure (activities, campaigns, provinces, hours).")] = False,
     published: Annotated[bool, typer.Option("--published", help="Count only campaigns shared with the coalition or published as aggregates (what `corridor report` counts by default).")] = False,
 ) -> None:
     """People reached per channel and for the whole coalition (each person once), cost per person,
     with 90 % intervals; optionally where the next budget should go."""
+    check_options(draws, scheduler, budget)
     a, demo = run_assessment(db, evidence, draws, scheduler, assumptions, quiet=as_json,
                              scope="published" if published else "all")
     result = a.as_dict()

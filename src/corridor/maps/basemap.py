@@ -223,6 +223,25 @@ def grid_image(grid, values: np.ndarray) -> tuple[np.ndarray, list[float]]:
     return image, extent
 
 
+def draw_cells(ctx: MapContext, grid, values: np.ndarray, *, cmap: str, vmin: float, vmax: float,
+               label: str, ticks=None, ticklabels=None) -> None:
+    """Cell values over a neutral land layer (NaN cells show the land), with a colour bar."""
+    from matplotlib.colors import ListedColormap
+
+    image, extent = grid_image(grid, values)
+    base = grid_image(grid, np.ones(grid.n_cells))[0]
+    ctx.ax.imshow(base, origin="lower", extent=extent, cmap=ListedColormap(["#ebe7df"]),
+                  interpolation="nearest", zorder=2)
+    im = ctx.ax.imshow(image, origin="lower", extent=extent, cmap=cmap, vmin=vmin, vmax=vmax,
+                       interpolation="nearest", zorder=3)
+    cax = ctx.fig.add_axes([0.70, 0.40, 0.26, 0.013])
+    cbar = ctx.fig.colorbar(im, cax=cax, orientation="horizontal", ticks=ticks)
+    if ticklabels is not None:
+        cbar.ax.set_xticklabels(ticklabels)
+    cbar.ax.tick_params(labelsize=7.5)
+    cbar.set_label(label, fontsize=8)
+
+
 def finish(ctx: MapContext, out: Path | str, *, title: str, subtitle: str, notes: list[str],
            legend: bool = True) -> Path:
     """Titles, legend, scale bar, notes and attribution; write the PNG atomically."""

@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from matplotlib.colors import ListedColormap
-
 from corridor.channels.base import Coverage
 from corridor.geo.grid import PopulationGrid
 from corridor.maps import basemap
@@ -26,16 +24,8 @@ def coverage_map(grid: PopulationGrid, coverage: Coverage, out: Path | str, *, t
     coverage.check_grid(grid)
     ctx = basemap.base_map(lang)
     median = np.median(coverage.probability, axis=0)
-    image, extent = basemap.grid_image(grid, np.where(median >= FLOOR, median, np.nan))
-    base = basemap.grid_image(grid, np.ones(grid.n_cells))[0]
-    ctx.ax.imshow(base, origin="lower", extent=extent, cmap=ListedColormap(["#ebe7df"]),
-                  interpolation="nearest", zorder=2)
-    im = ctx.ax.imshow(image, origin="lower", extent=extent, cmap="viridis", vmin=0, vmax=1,
-                       interpolation="nearest", zorder=3)
-    cax = ctx.fig.add_axes([0.70, 0.40, 0.26, 0.013])
-    cbar = ctx.fig.colorbar(im, cax=cax, orientation="horizontal")
-    cbar.ax.tick_params(labelsize=7.5)
-    cbar.set_label(label or ctx._("Probability of reception (median)"), fontsize=8)
+    basemap.draw_cells(ctx, grid, np.where(median >= FLOOR, median, np.nan), cmap="viridis", vmin=0, vmax=1,
+                       label=label or ctx._("Probability of reception (median)"))
     basemap.draw_cities(ctx, n=10)
     for lon, lat, name in sites or []:
         x, y = basemap.to_xy(lon, lat)

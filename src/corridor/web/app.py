@@ -111,7 +111,10 @@ def web_font(name: str) -> Path:
     return target
 
 
-def create_app(url: str | None = None, *, migrate: bool = True) -> FastAPI:
+def create_app(url: str | None = None, *, migrate: bool = True, evidence: Path | None = None,
+               draws: int = 200) -> FastAPI:
+    """The web service on the database at ``url``. ``evidence``: an evidence JSON the dashboard
+    uses to check and cap modelled reach (see ``corridor assess --evidence``)."""
     if migrate:
         upgrade(url)
     engine = make_engine(url)
@@ -127,7 +130,12 @@ def create_app(url: str | None = None, *, migrate: bool = True) -> FastAPI:
     app.state.throttle = LoginThrottle(limit=5, window_s=900)
     app.state.response_cache = ResponseCache()
     app.state.token_cache = {}
+    app.state.evidence_path = evidence
+    app.state.draws = draws
 
+    from corridor.web.fastpath import FastReadMiddleware
+
+    app.add_middleware(FastReadMiddleware, state=app.state)   # inside the guard: same headers
     app.add_middleware(GuardMiddleware)
 
     @app.exception_handler(CorridorError)
@@ -160,6 +168,12 @@ def create_app(url: str | None = None, *, migrate: bool = True) -> FastAPI:
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    from corridor.web import dashboard
+
+    app.include_router(dashboard.router)
+    from corridor.web import archive_pages
+
+    app.include_router(archive_pages.router)
     return app
 
 

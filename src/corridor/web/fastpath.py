@@ -1,0 +1,101 @@
+"""The read fast path: a cached JSON answer for an API token, served before the framework runs.
+
+Read endpoints keep their JSON in the app's :class:`~corridor.web.app.ResponseCache`, keyed by
+the reader's roles, the URL and the ledger's version (see :func:`corridor.web.api.cached_json`).
+A repeated read by a known API token needs none of the framework (routing, dependency injection,
+an ORM session): only the ledger's version, one indexed row read. This middleware answers such a
+request directly when, and only when, the full path has already answered the same question:
+
+* the token's identity is in the token cache for the *current* ledger version (put there by the
+  full path after checking the token, its owner's membership and role), and it has not expired;
+* the exact key (roles, path, query, version) is in the response cache.
+
+Anything else (a first request, a cookie session, a write, an unknown token, a new ledger version)
+goes through the full path unchanged, so the answers, and who may see them, are the same.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+
+from starlette.datastructures import URL, QueryParams
+
+from corridor.coalition.accounts import token_hash
+
+API_PREFIX = "/api/v1/"
+
+
+class LedgerVersion:
+    """Reads the audit head's sequence number on one dedicated connection (no pool, no ORM)."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self._conn = None
+        self._lock = threading.Lock()
+
+    def read(self) -> int | None:
+        with self._lock:
+            try:
+                if self._conn is None:
+                    self._conn = self.engine.raw_connection()
+                    self._conn.detach()      # ours alone: never returned to the pool
+                cur = self._conn.cursor()
+                try:
+                    cur.execute("SELECT seq FROM audit_head WHERE id = 1")
+                    row = cur.fetchone()
+                finally:
+                    cur.close()
+                self._conn.commit()          # end the read transaction (PostgreSQL; no-op on SQLite)
+                return int(row[0]) if row else 0
+            except Exception:  # noqa: BLE001  (any trouble: drop the connection, the full path answers)
+                try:
+                    if self._conn is not None:
+                        self._conn.close()
+                finally:
+                    self._conn = None
+                return None
+
+
+class FastReadMiddleware:
+    """Pure ASGI: answer cached API reads of known tokens without entering the framework."""
+
+    def __init__(self, app, *, state) -> None:
+        self.app = app
+        self.state = state
+        self.version = None
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith(API_PREFIX):
+            return await self.app(scope, receive, send)
+        auth = None
+        for k, v in scope.get("headers", []):
+            if k == b"authorization":
+                auth = v.decode("latin-1")
+                break
+        if not auth or auth[:7].lower() != "bearer ":
+            return await self.app(scope, receive, send)
+        body = self._lookup(scope, auth[7:].strip())
+        if body is None:
+            return await self.app(scope, receive, send)
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"application/json"),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+    def _lookup(self, scope, token: str) -> bytes | None:
+        if self.version is None:
+            self.version = LedgerVersion(self.state.engine)
+        version = self.version.read()
+        if version is None:
+            return None
+        digest = token_hash(token)
+        hit = self.state.token_cache.get((digest, version))
+        if hit is None:
+            return None
+        _user_id, org_id, role, expires = hit
+        if expires is not None and expires < datetime.now(UTC):
+            return None
+        query = str(QueryParams(scope.get("query_string", b"").decode("latin-1")))
+        key = (((org_id, role.value),), URL(scope=scope).path, query, version)
+        return self.state.response_cache.get(key)

@@ -1,0 +1,45 @@
+"""The read fast path answers exactly what the full path answered, and nothing more."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from corridor.coalition import ledger
+from corridor.coalition.permissions import Actor, Role
+from corridor.store.engine import session_scope
+from tests.web.conftest import bearer
+
+
+def test_repeated_reads_skip_the_framework_and_stay_correct(app, client, world, monkeypatch):
+    from corridor.web import api
+
+    token = world["tokens"][("A", Role.VIEWER)]
+    first = client.get("/api/v1/campaigns", headers=bearer(token))
+    assert first.status_code == 200 and first.json() == []
+
+    def boom(*_a, **_k):
+        raise AssertionError("the full path ran")
+
+    monkeypatch.setattr(api, "identify", boom)
+    again = client.get("/api/v1/campaigns", headers=bearer(token))       # served by the fast path
+    assert again.status_code == 200 and again.content == first.content
+    assert again.headers["x-content-type-options"] == "nosniff"          # same security headers
+    with pytest.raises(AssertionError, match="full path"):               # another question: full path
+        client.get("/api/v1/campaigns?channel=radio", headers=bearer(token))
+    with pytest.raises(AssertionError, match="full path"):               # another reader: full path
+        client.get("/api/v1/campaigns", headers=bearer(world["tokens"][("B", Role.VIEWER)]))
+    monkeypatch.undo()
+
+    org = world["orgs"]["A"]
+    with session_scope(app.state.engine) as s:                           # a write: a new ledger version
+        ledger.create_campaign(s, Actor(0, {org: Role.OWNER}), org_id=org, name="new one", channel="radio",
+                               start_date=date(2026, 1, 1))
+    after = client.get("/api/v1/campaigns", headers=bearer(token)).json()
+    assert [c["name"] for c in after] == ["new one"]
+
+
+def test_unknown_and_missing_tokens_go_the_full_way(client, world):
+    assert client.get("/api/v1/campaigns", headers=bearer("not-a-token")).status_code == 401
+    assert client.get("/api/v1/campaigns").status_code == 401
