@@ -161,35 +161,44 @@ def _n(x) -> str:
     return "–" if x is None else f"{x:,.0f}"
 
 
+def _short(x) -> str:
+    """People in a narrow column: 1,204,352 → 1.2M, 92,755 → 93k."""
+    if x is None:
+        return "–"
+    return f"{x / 1e6:.1f}M" if x >= 1e6 else (f"{x / 1e3:.0f}k" if x >= 1e4 else f"{x:,.0f}")
+
+
 def _usd(x) -> str:
-    return "–" if x is None else (f"${x:,.4f}" if x < 0.01 else f"${x:,.2f}")
+    if x is None:
+        return "–"
+    return f"${x:,.4f}" if x < 0.01 else (f"${x:,.2f}" if x < 1000 else f"${x:,.0f}")
 
 
 def print_table(result: dict, *, demo: bool = False) -> None:
     from rich.table import Table
 
-    title = "People reached, median [90% interval]" + (" — DEMO coalition (fictional)" if demo else "")
+    title = "People reached (median, 90% interval), cost per person reached" + (
+        " — DEMO coalition (fictional)" if demo else "")
     t = Table(title=title, title_justify="left")
-    for col in ("Channel", "Reached", "90% interval", "Cost", "Cost per person [90%]", "Survey check"):
-        t.add_column(col, justify="right" if col not in ("Channel", "Survey check") else "left")
+    for col in ("Channel", "Reached", "90%", "Cost", "Per person", "Survey"):
+        t.add_column(col, justify="right" if col not in ("Channel", "Survey") else "left")
     for ch, v in result["channels"].items():
         ev = v.get("evidence")
-        check = "–" if not ev else {None: "agrees", "model_above_survey": "model above survey",
-                                    "survey_above_model": "survey above model"}[ev["disagreement"]]
-        t.add_row(ch, _n(v["reached_median"]), f"{_n(v['reached_lower90'])}–{_n(v['reached_upper90'])}",
-                  _usd(v["cost_usd"]), f"{_usd(v['cost_per_person_usd'])} [{_usd(v['cost_per_person_lower90'])}–"
-                  f"{_usd(v['cost_per_person_upper90'])}]", check)
+        check = "–" if not ev else {None: "agrees", "model_above_survey": "model higher",
+                                    "survey_above_model": "survey higher"}[ev["disagreement"]]
+        t.add_row(ch, _n(v["reached_median"]), f"{_short(v['reached_lower90'])}–{_short(v['reached_upper90'])}",
+                  _usd(v["cost_usd"]), _usd(v["cost_per_person_usd"]), check)
     c = result["coalition"]
     t.add_row("[bold]coalition[/]", f"[bold]{_n(c['reached_median'])}[/]",
-              f"{_n(c['reached_lower90'])}–{_n(c['reached_upper90'])}", _usd(c["cost_usd"]),
-              f"{_usd(c['cost_per_person_usd'])} [{_usd(c['cost_per_person_lower90'])}–"
-              f"{_usd(c['cost_per_person_upper90'])}]", "")
+              f"{_short(c['reached_lower90'])}–{_short(c['reached_upper90'])}", _usd(c["cost_usd"]),
+              _usd(c["cost_per_person_usd"]), "")
     console.print(t)
     gaps = result["gaps"]
     console.print("Least reached provinces: " + ", ".join(gaps["provinces_least_reached"]))
     silent = gaps["hours_without_broadcast_kst"]
     if silent:
         console.print(f"Hours (KST) with no coalition radio broadcast: {len(silent)} of 24")
+    console.print("Intervals of cost per person: `corridor assess --json`.")
     for note in result["assumptions"].values():
         console.print(f"  [dim]{note}[/]")
 
@@ -218,8 +227,7 @@ def report_command(
     scheduler: Scheduler = None,
     assumptions: AssumptionsOpt = None,
 ) -> None:
-    """A PDF report for donors and partners: the same figures as `corridor assess`, with maps,
-    methods and caveats."""
+    """A PDF report for donors and partners: the figures of `corridor assess`, maps, methods, caveats."""
     from corridor.atomic import check_writable
     from corridor.i18n import check_language
 
