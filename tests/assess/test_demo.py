@@ -142,3 +142,8 @@ def test_the_dashboard_in_a_browser(demo, tmp_path):
         link = page.locator("#campaign-figures a").first
         link.click()
         assert page.locator("#activity-figures tbody tr").count() >= 1
+
+
+def test_the_same_ledger_gives_the_same_figures_in_another_process(assessed):
+    again = json.loads(run_process("assess", "--json", timeout=900).stdout)
+    assert again["channels"] == assessed["channels"] and again["coalition"] == assessed["coalition"]

@@ -9,6 +9,7 @@ assumes: ``docs/assess.md``.
 
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -235,7 +236,7 @@ def _calibrate(a: Assessment, channel: str, p_model: np.ndarray, prov_m: np.ndar
     ev = a.evidence.exposure.get(survey_channel) if (a.evidence and survey_channel) else None
     if not ev:
         return p_model, None, None
-    rng = np.random.default_rng(abs(hash(channel)) % 2**32)
+    rng = np.random.default_rng(zlib.crc32(channel.encode()))   # stable across processes
     modelled_share = np.sort((p_model @ prov_m) / np.maximum(prov_pop, 1.0), axis=0)
     surveyed = np.empty_like(modelled_share)
     provinces = ev.get("provinces") or {}
