@@ -43,3 +43,24 @@ def test_repeated_reads_skip_the_framework_and_stay_correct(app, client, world, 
 def test_unknown_and_missing_tokens_go_the_full_way(client, world):
     assert client.get("/api/v1/campaigns", headers=bearer("not-a-token")).status_code == 401
     assert client.get("/api/v1/campaigns").status_code == 401
+
+
+def test_large_answers_are_compressed_for_clients_that_accept_gzip(app, client, world):
+    import gzip
+
+    from corridor.web.app import accepts_gzip
+
+    org = world["orgs"]["A"]
+    with session_scope(app.state.engine) as s:
+        for i in range(30):
+            ledger.create_campaign(s, Actor(0, {org: Role.OWNER}), org_id=org, name=f"campaign {i:02d}",
+                                   channel="radio", start_date=date(2026, 1, 1))
+    token = world["tokens"][("A", Role.VIEWER)]
+    plain = client.get("/api/v1/campaigns", headers={**bearer(token), "Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and len(plain.json()) == 30
+    for _ in range(2):   # full path, then fast path: the same compressed answer
+        raw = client.get("/api/v1/campaigns", headers={**bearer(token), "Accept-Encoding": "gzip"})
+        assert raw.headers["content-encoding"] == "gzip" and raw.headers["vary"] == "Accept-Encoding"
+        assert raw.json() == plain.json()              # httpx decompresses
+    assert accepts_gzip("br, gzip;q=0.5") and not accepts_gzip("gzip;q=0") and not accepts_gzip(None)
+    assert gzip.decompress(gzip.compress(plain.content)) == plain.content

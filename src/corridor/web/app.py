@@ -203,6 +203,33 @@ class ResponseCache:
             while len(self._data) > self.size:
                 self._data.popitem(last=False)
 
+    def get_gzip(self, key) -> bytes | None:
+        """The same body gzip-compressed (made once per key); None when not cached."""
+        import gzip
+
+        body = self.get(key)
+        if body is None:
+            return None
+        gz_key = ("gzip", key)
+        packed = self.get(gz_key)
+        if packed is None:
+            packed = gzip.compress(body, compresslevel=6, mtime=0)
+            self.put(gz_key, packed)
+        return packed
+
+
+#: Bodies smaller than this are sent as they are (compression would not pay).
+GZIP_MIN_BYTES = 1400
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether an ``Accept-Encoding`` header allows gzip (and does not refuse it with q=0)."""
+    for part in (accept_encoding or "").split(","):
+        name, _, params = part.strip().partition(";")
+        if name.strip().lower() in ("gzip", "*"):
+            return params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
+
 
 def get_db(request: Request) -> Iterator[Session]:
     """One transaction per request: committed when the handler returns, rolled back on error."""

@@ -10,6 +10,9 @@ request directly when, and only when, the full path has already answered the sam
   full path after checking the token, its owner's membership and role), and it has not expired;
 * the exact key (roles, path, query, version) is in the response cache.
 
+Large bodies go gzip-compressed to clients that accept it (compressed once per cached body), on
+both paths.
+
 Anything else (a first request, a cookie session, a write, an unknown token, a new ledger version)
 goes through the full path unchanged, so the answers, and who may see them, are the same.
 """
@@ -22,6 +25,7 @@ from datetime import UTC, datetime
 from starlette.datastructures import URL, QueryParams
 
 from corridor.coalition.accounts import token_hash
+from corridor.web.app import GZIP_MIN_BYTES, accepts_gzip
 
 API_PREFIX = "/api/v1/"
 
@@ -68,22 +72,31 @@ class FastReadMiddleware:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith(API_PREFIX):
             return await self.app(scope, receive, send)
-        auth = None
+        auth = encoding = None
         for k, v in scope.get("headers", []):
             if k == b"authorization":
                 auth = v.decode("latin-1")
-                break
+            elif k == b"accept-encoding":
+                encoding = v.decode("latin-1")
         if not auth or auth[:7].lower() != "bearer ":
             return await self.app(scope, receive, send)
-        body = self._lookup(scope, auth[7:].strip())
+        key = self._key(scope, auth[7:].strip())
+        cache = self.state.response_cache
+        body = None if key is None else cache.get(key)
         if body is None:
             return await self.app(scope, receive, send)
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(body)).encode())]})
+        headers = [(b"content-type", b"application/json"), (b"vary", b"Accept-Encoding")]
+        if len(body) >= GZIP_MIN_BYTES and accepts_gzip(encoding):
+            body = cache.get_gzip(key)
+            headers.append((b"content-encoding", b"gzip"))
+        if body is None:
+            return await self.app(scope, receive, send)
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
-    def _lookup(self, scope, token: str) -> bytes | None:
+    def _key(self, scope, token: str):
+        """The response cache's key for this request, if the full path has vouched for the token."""
         if self.version is None:
             self.version = LedgerVersion(self.state.engine)
         version = self.version.read()
@@ -97,5 +110,4 @@ class FastReadMiddleware:
         if expires is not None and expires < datetime.now(UTC):
             return None
         query = str(QueryParams(scope.get("query_string", b"").decode("latin-1")))
-        key = (((org_id, role.value),), URL(scope=scope).path, query, version)
-        return self.state.response_cache.get(key)
+        return (((org_id, role.value),), URL(scope=scope).path, query, version)
