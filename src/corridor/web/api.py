@@ -152,8 +152,13 @@ def cached_json(request: Request, s: Session, ident: Identity, compute) -> Respo
     cache = request.app.state.response_cache
     body = cache.get(key)
     if body is None:
-        body = json.dumps(jsonable_encoder(compute()), ensure_ascii=False, separators=(",", ":")).encode()
-        cache.put(key, body)
+        # One computation per key: concurrent readers of the same question (after a write, many
+        # arrive at once) wait for the first instead of all computing it.
+        with cache.computing(key):
+            body = cache.get(key)
+            if body is None:
+                body = json.dumps(jsonable_encoder(compute()), ensure_ascii=False, separators=(",", ":")).encode()
+                cache.put(key, body)
     if len(body) >= GZIP_MIN_BYTES and accepts_gzip(request.headers.get("accept-encoding")):
         return Response(cache.get_gzip(key), media_type="application/json",
                         headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})

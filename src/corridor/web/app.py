@@ -188,6 +188,7 @@ class ResponseCache:
         self.size = size
         self._data: OrderedDict = OrderedDict()
         self._lock = Lock()
+        self._flight: dict = {}
 
     def get(self, key):
         with self._lock:
@@ -202,6 +203,18 @@ class ResponseCache:
             self._data.move_to_end(key)
             while len(self._data) > self.size:
                 self._data.popitem(last=False)
+
+    def computing(self, key):
+        """A lock for one key (single flight); locks of keys no longer computed are dropped."""
+        from threading import Lock
+
+        with self._lock:
+            lock = self._flight.get(key)
+            if lock is None:
+                if len(self._flight) > 4 * self.size:
+                    self._flight = {k: v for k, v in self._flight.items() if v.locked()}
+                lock = self._flight[key] = Lock()
+        return lock
 
     def get_gzip(self, key) -> bytes | None:
         """The same body gzip-compressed (made once per key); None when not cached."""
