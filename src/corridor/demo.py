@@ -16,7 +16,6 @@ and then serves the dashboard (unless ``--no-serve``).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
 from collections.abc import Callable
@@ -118,17 +117,6 @@ def _date(value) -> date | None:
     return date.fromisoformat(str(value))
 
 
-def _fingerprint(*packages: str) -> str:
-    from corridor import __version__
-
-    h = hashlib.sha256(__version__.encode())
-    for pkg in packages:
-        folder = resources.files(pkg)
-        for p in sorted((p for p in folder.iterdir() if p.name.endswith(".py")), key=lambda p: p.name):
-            h.update(p.read_bytes())
-    return h.hexdigest()[:16]
-
-
 def synthetic_survey(n: int = DEMO_RESPONDENTS, seed: int = 0):
     """A SYNTHETIC survey biased like arrivals, with attitude items; canonical columns + items."""
     from corridor.evidence.synth import add_attitudes, draw_sample, draw_truth
@@ -157,7 +145,9 @@ def demo_evidence(url: str, *, seed: int = 0, progress: Progress = lambda _m: No
         data = read_canonical(path)
     progress("evidence: importing the SYNTHETIC survey")
     import_respondents(data, study_id="demo SYNTHETIC survey", url=url)
-    key = _fingerprint("corridor.evidence", "corridor.assess") + f"-{seed}-{DEMO_RESPONDENTS}"
+    from corridor.assess.coverages import source_fingerprint
+
+    key = source_fingerprint("corridor.evidence", "corridor.assess") + f"-{seed}-{DEMO_RESPONDENTS}"
     cached = cache_dir() / "demo" / f"evidence-{key}.json"
     if cached.exists():
         return Evidence.from_dict(json.loads(cached.read_text(encoding="utf-8")))

@@ -34,17 +34,25 @@ from corridor.paths import cache_dir
 MIN_PARALLEL = 4
 
 
+def source_fingerprint(*packages: str) -> str:
+    """A hash of Corridor's version and the ``.py`` sources of ``packages`` (dotted names; a
+    name that is not a package counts as empty): results of older code are never reused."""
+    h = hashlib.sha256(__version__.encode())
+    for pkg in packages:
+        try:
+            folder = resources.files(pkg)
+        except ModuleNotFoundError:
+            continue
+        for p in sorted((p for p in folder.iterdir() if p.name.endswith(".py")), key=lambda p: p.name):
+            h.update(p.name.encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
 @cache
 def model_fingerprint(channel: str) -> str:
     """A hash of the channel package's source: a changed model never reuses an old coverage."""
-    h = hashlib.sha256(__version__.encode())
-    folder = resources.files("corridor.channels").joinpath(channel)
-    files = sorted((p for p in folder.iterdir() if p.name.endswith(".py")), key=lambda p: p.name) \
-        if folder.is_dir() else []
-    for p in files:
-        h.update(p.name.encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()[:16]
+    return source_fingerprint(f"corridor.channels.{channel}")
 
 
 def coverage_key(activity: Activity, grid_key: str, draws: int, seed: int) -> str:
