@@ -112,6 +112,15 @@ def _flat(prefix: str, iv: dict) -> dict[str, float]:
             f"{prefix}_upper90": iv["upper90"]}
 
 
+def _reach_and_cost(iv: dict, cost: float | None) -> dict:
+    """People reached (median, 90 % interval), the cost (USD) and the cost per person reached.
+    A cost of 0 (nothing priced) or None has no cost per person."""
+    cpp = combine.cost_per_person(cost if cost else None, iv)
+    return {**_flat("reached", iv), "cost_usd": None if cost is None else round(cost, 2),
+            "cost_per_person_usd": cpp["median"], "cost_per_person_lower90": cpp["lower90"],
+            "cost_per_person_upper90": cpp["upper90"]}
+
+
 @dataclass
 class _Accumulator:
     """Running union of probabilities on one channel: best (max) and miss (Π(1 − p))."""
@@ -360,11 +369,8 @@ def _figures(a: Assessment, present: list[str], pop64, prov_m, prov_pop, times) 
         modelled = np.sort(combine.people(a.channel_model_prob[ch], pop64))
         iv, mv = _iv(reached), _iv(modelled)
         cost, missing = _cost(members, times)
-        cpp = combine.cost_per_person(cost if cost > 0 else None, iv)
         active = [it for it in members if times is None or float(times.get(it.activity.id, 1.0)) > 0]
-        entry = {**_flat("reached", iv), "cost_per_person_usd": cpp["median"],
-                 "cost_per_person_lower90": cpp["lower90"], "cost_per_person_upper90": cpp["upper90"],
-                 "cost_usd": round(cost, 2), "activities": len(active), "activities_without_cost": missing,
+        entry = {**_reach_and_cost(iv, cost), "activities": len(active), "activities_without_cost": missing,
                  **_flat("modelled", mv), "share_of_population": iv["median"] / total_pop,
                  "overlap_rho": a.rho(ch), "evidence": comparison.get(ch)}
         infl = _influence(a, ch, reached)
@@ -374,7 +380,6 @@ def _figures(a: Assessment, present: list[str], pop64, prov_m, prov_pop, times) 
     coal = np.sort(combine.people(a.coalition_prob, pop64))
     civ = _iv(coal)
     cost_all, missing_all = _cost(a.items, times)
-    ccpp = combine.cost_per_person(cost_all if cost_all > 0 else None, civ)
     prov_m32 = prov_m.astype(np.float32)
     by_prov = (a.coalition_prob @ prov_m32).astype(np.float64)
     ch_prov = {ch: np.median(a.channel_prob[ch] @ prov_m32, axis=0) for ch in present}
@@ -384,9 +389,7 @@ def _figures(a: Assessment, present: list[str], pop64, prov_m, prov_pop, times) 
         provinces.append({"province": name, "population": float(prov_pop[j]), **_flat("reached", iv_p),
                           "share": iv_p["median"] / max(prov_pop[j], 1.0),
                           "by_channel": {ch: float(ch_prov[ch][j]) for ch in present}})
-    coalition = {**_flat("reached", civ), "cost_usd": round(cost_all, 2),
-                 "cost_per_person_usd": ccpp["median"], "cost_per_person_lower90": ccpp["lower90"],
-                 "cost_per_person_upper90": ccpp["upper90"], "activities_without_cost": missing_all,
+    coalition = {**_reach_and_cost(civ, cost_all), "activities_without_cost": missing_all,
                  "population": total_pop, "share_of_population": civ["median"] / total_pop}
     infl_parts = [a.channel_prob[ch] * np.float32(channels[ch]["influenced"]["risk_difference"]["median"])
                   for ch in present if "influenced" in channels[ch]]
@@ -423,12 +426,9 @@ def _groups(a: Assessment, key, times) -> list[dict]:
         reached = _group_reach(a, members, times)
         iv = _iv(reached)
         cost, _missing = _cost(members, times)
-        cpp = combine.cost_per_person(cost if cost > 0 else None, iv)
         out.append({"id": gid, "name": name, "organisation": org,
                     "channels": sorted({it.activity.channel for it in members}),
-                    "activities": len(members), **_flat("reached", iv), "cost_usd": round(cost, 2),
-                    "cost_per_person_usd": cpp["median"], "cost_per_person_lower90": cpp["lower90"],
-                    "cost_per_person_upper90": cpp["upper90"]})
+                    "activities": len(members), **_reach_and_cost(iv, cost)})
     return sorted(out, key=lambda r: -r["reached_median"])
 
 
@@ -526,17 +526,12 @@ def what_if(a: Assessment, times: dict[str, float]) -> dict:
     for ch in present:
         iv = _iv(np.sort(combine.people(channel_prob[ch], pop64)))
         cost, _m = _cost([it for it in a.items if it.activity.channel == ch], times)
-        cpp = combine.cost_per_person(cost if cost > 0 else None, iv)
-        channels[ch] = {**_flat("reached", iv), "cost_usd": round(cost, 2), "cost_per_person_usd": cpp["median"],
-                        "cost_per_person_lower90": cpp["lower90"], "cost_per_person_upper90": cpp["upper90"]}
+        channels[ch] = _reach_and_cost(iv, cost)
     coal = combine.union([channel_prob[c] for c in present]) if present else np.zeros((a.draws, grid.n_cells), np.float32)
     civ = _iv(np.sort(combine.people(coal, pop64)))
     cost_all, _m = _cost(a.items, times)
-    ccpp = combine.cost_per_person(cost_all if cost_all > 0 else None, civ)
     base = a.result["coalition"]
     return {"channels": channels,
-            "coalition": {**_flat("reached", civ), "cost_usd": round(cost_all, 2),
-                          "cost_per_person_usd": ccpp["median"], "cost_per_person_lower90": ccpp["lower90"],
-                          "cost_per_person_upper90": ccpp["upper90"],
+            "coalition": {**_reach_and_cost(civ, cost_all),
                           "change_median": civ["median"] - base["reached_median"]},
             "times": {k: float(v) for k, v in times.items()}}
