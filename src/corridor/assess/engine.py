@@ -9,6 +9,7 @@ assumes: ``docs/assess.md``.
 
 from __future__ import annotations
 
+import json
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -68,6 +69,29 @@ class Evidence:
                               "raw_share": ch.raw_share, "provinces": dict(ch.provinces)}
         return cls(exposure=exposure, year=estimate.year, respondents=estimate.respondents,
                    synthetic=bool(estimate.synthetic), influence=influence)
+
+    @classmethod
+    def read(cls, path: Path) -> Evidence:
+        """An evidence file: one written by :meth:`as_dict`, or the output of
+        ``corridor evidence estimate --json`` (national and, when given, province shares)."""
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise CorridorError(f"cannot read it ({exc.strerror})", source=str(path)) from None
+        except json.JSONDecodeError as exc:
+            raise CorridorError(f"not valid JSON ({exc.msg}, line {exc.lineno})", source=str(path)) from None
+        try:
+            if "exposure" in data:
+                return cls.from_dict(data)
+            if "channels" in data:  # `corridor evidence estimate --json`
+                exposure = {ch: {"share": v["share"], "lower90": v["lower90"], "upper90": v["upper90"],
+                                 "provinces": v.get("provinces", {})}
+                            for ch, v in data["channels"].items() if v.get("share") is not None}
+                return cls(exposure=exposure, year=int(data["year"]), respondents=int(data["respondents"]),
+                           synthetic=bool(data.get("synthetic")))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CorridorError(f"not an evidence file (missing or bad {exc})", source=str(path)) from None
+        raise CorridorError("not an evidence file (no 'exposure' or 'channels')", source=str(path))
 
     def as_dict(self) -> dict:
         return {"exposure": self.exposure, "year": self.year, "respondents": self.respondents,

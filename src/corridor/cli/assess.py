@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -30,24 +29,7 @@ def load_evidence(path: Path | None, *, demo: bool):
         path = demo_evidence_path()
         if not path.exists():
             return None
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise CorridorError(f"cannot read it ({exc.strerror})", source=str(path)) from None
-    except json.JSONDecodeError as exc:
-        raise CorridorError(f"not valid JSON ({exc.msg}, line {exc.lineno})", source=str(path)) from None
-    try:
-        if "exposure" in data:
-            return Evidence.from_dict(data)
-        if "channels" in data:  # `corridor evidence estimate --json`
-            exposure = {ch: {"share": v["share"], "lower90": v["lower90"], "upper90": v["upper90"],
-                             "provinces": v.get("provinces", {})}
-                        for ch, v in data["channels"].items() if v.get("share") is not None}
-            return Evidence(exposure=exposure, year=int(data["year"]), respondents=int(data["respondents"]),
-                            synthetic=bool(data.get("synthetic")))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise CorridorError(f"not an evidence file (missing or bad {exc})", source=str(path)) from None
-    raise CorridorError("not an evidence file (no 'exposure' or 'channels')", source=str(path))
+    return Evidence.read(path)
 
 
 def ledger_items(db: str | None, *, scope: str = "all"):

@@ -55,9 +55,9 @@ def _evidence(request: Request):
         path = getattr(state, "evidence_path", None)
         ev = None
         if path is not None and Path(path).exists():
-            from corridor.cli.assess import load_evidence
+            from corridor.assess import Evidence
 
-            ev = load_evidence(Path(path), demo=False)
+            ev = Evidence.read(Path(path))
         state.evidence_loaded = ev
     return state.evidence_loaded
 
