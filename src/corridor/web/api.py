@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from corridor.coalition import hxl, ledger
 from corridor.coalition.permissions import Role, Visibility
 from corridor.coalition.tables import ActivityRecord, Campaign, Organisation
-from corridor.web.app import DB, GZIP_MIN_BYTES, accepts_gzip
+from corridor.web.app import DB
 from corridor.web.auth import Identity, check_csrf, identify, is_owner_anywhere, ledger_version
 
 router = APIRouter(prefix="/api/v1", tags=["ledger"])
@@ -159,10 +159,10 @@ def cached_json(request: Request, s: Session, ident: Identity, compute) -> Respo
             if body is None:
                 body = json.dumps(jsonable_encoder(compute()), ensure_ascii=False, separators=(",", ":")).encode()
                 cache.put(key, body)
-    if len(body) >= GZIP_MIN_BYTES and accepts_gzip(request.headers.get("accept-encoding")):
-        return Response(cache.get_gzip(key), media_type="application/json",
-                        headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
-    return Response(body, media_type="application/json", headers={"Vary": "Accept-Encoding"})
+    hit = cache.answer(key, request.headers.get("accept-encoding"))
+    body, gzipped = hit if hit is not None else (body, False)   # evicted meanwhile: send it plain
+    headers = {"Vary": "Accept-Encoding", **({"Content-Encoding": "gzip"} if gzipped else {})}
+    return Response(body, media_type="application/json", headers=headers)
 
 
 def campaign_out(s: Session, c: Campaign, *, org_names: dict[int, str] | None = None,

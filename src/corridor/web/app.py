@@ -216,19 +216,23 @@ class ResponseCache:
                 lock = self._flight[key] = Lock()
         return lock
 
-    def get_gzip(self, key) -> bytes | None:
-        """The same body gzip-compressed (made once per key); None when not cached."""
+    def answer(self, key, accept_encoding: str | None) -> tuple[bytes, bool] | None:
+        """The cached body for a client with this ``Accept-Encoding``: ``(body, gzipped)``, or
+        None when not cached. Large bodies go gzip-compressed (made once per key) to clients
+        that accept it."""
         import gzip
 
         body = self.get(key)
         if body is None:
             return None
+        if len(body) < GZIP_MIN_BYTES or not accepts_gzip(accept_encoding):
+            return body, False
         gz_key = ("gzip", key)
         packed = self.get(gz_key)
         if packed is None:
             packed = gzip.compress(body, compresslevel=6, mtime=0)
             self.put(gz_key, packed)
-        return packed
+        return packed, True
 
 
 #: Bodies smaller than this are sent as they are (compression would not pay).

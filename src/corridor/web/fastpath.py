@@ -25,7 +25,6 @@ from datetime import UTC, datetime
 from starlette.datastructures import URL, QueryParams
 
 from corridor.coalition.accounts import token_hash
-from corridor.web.app import GZIP_MIN_BYTES, accepts_gzip
 
 API_PREFIX = "/api/v1/"
 
@@ -81,17 +80,14 @@ class FastReadMiddleware:
         if not auth or auth[:7].lower() != "bearer ":
             return await self.app(scope, receive, send)
         key = self._key(scope, auth[7:].strip())
-        cache = self.state.response_cache
-        body = None if key is None else cache.get(key)
-        if body is None:
+        hit = None if key is None else self.state.response_cache.answer(key, encoding)
+        if hit is None:
             return await self.app(scope, receive, send)
-        headers = [(b"content-type", b"application/json"), (b"vary", b"Accept-Encoding")]
-        if len(body) >= GZIP_MIN_BYTES and accepts_gzip(encoding):
-            body = cache.get_gzip(key)
+        body, gzipped = hit
+        headers = [(b"content-type", b"application/json"), (b"vary", b"Accept-Encoding"),
+                   (b"content-length", str(len(body)).encode())]
+        if gzipped:
             headers.append((b"content-encoding", b"gzip"))
-        if body is None:
-            return await self.app(scope, receive, send)
-        headers.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
