@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 FLIGHTS = SHARED / "data" / "reference" / "balloon" / "tawhiri"
 MEMBERS = 1000
-REPEATS = 5
+REPEATS = 15
 
 
 def ensemble():

@@ -12,15 +12,18 @@ NumPy reference of the same scheme is :mod:`~corridor.channels.balloon.numpy_ref
 Argument tuples passed to every kernel:
 
 * ``W`` (wind): ``(P, times, lat0, dlat, nlat, lon0, dlon, nlon, wrap, nlev)`` with ``P`` the flat
-  float32 array of (member, time, lat, lon, level, [gh, u, v]) (so the level search and the six
-  values of one bracket at one grid corner are neighbours in memory), ``times`` UNIX seconds.
+  float64 array (holding the field's float32 values) of (member, time, lat, lon, level,
+  [gh, u, v]) (so the level search and the six values of one bracket at one grid corner are
+  neighbours in memory), ``times`` UNIX seconds.
 * ``G`` (ground): ``(E, lat0, dlat, nlat, lon0, dlon, nlon)`` with ``E`` the flat float32 array
   of ground heights (m above MSL) on a regular latitude × longitude grid (longitudes 0–360);
   a flat ground is a 2 × 2 grid of one value.
 
 All kernels release the GIL (``nogil=True``) so that several threads can integrate different
-members at once; no ``fastmath``: the arithmetic is done in the same order as Tawhiri's, so the
-reference flights are reproduced to the last bit.
+members at once; no ``fastmath``: the interpolation sums its corners in
+Tawhiri's order and the step follows Tawhiri's, apart from a few divisions by constants done as
+multiplications by their reciprocals, so the reference flights are reproduced to a micrometre
+(``docs/balloon-validation.md``).
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.extending import intrinsic
 
 #: Flag bits of one wind evaluation.
 BELOW, ABOVE, AREA, TIME = 1, 2, 4, 8
@@ -44,6 +49,11 @@ ENDED_AT_TIME, ENDED_AT_EVENT, ENDED_AT_LIMIT = 0, 1, 2
 _DEG = 180.0 / math.pi
 
 _OPTS = {"cache": True, "nogil": True, "error_model": "numpy"}
+#: Options of the RK4 loop (:func:`segment`): no Numba reference counting. It allocates nothing, and
+#: with counting on, every inlined wind evaluation increfs and decrefs the wind arrays (atomic
+#: operations, a shared cache line when several threads fly members); measured in
+#: ``bench/balloon_throughput.py``, that bookkeeping cost about a quarter of the step time.
+_HOT = dict(_OPTS, _nrt=False)
 
 
 # --------------------------------------------------------------------------------------------
@@ -124,7 +134,43 @@ def _col(Pf, off, b0, b1, b2, b3, b4, b5, b6, b7, w0, w1, w2, w3, w4, w5, w6, w7
             + w4 * Pf[b4 + off] + w5 * Pf[b5 + off] + w6 * Pf[b6 + off] + w7 * Pf[b7 + off])
 
 
-@njit(**_OPTS)
+@intrinsic
+def _bracket6(typingctx, Pf, off, bases, weights):
+    """The six trilinear values gh, u, v on levels k and k + 1, with ``off`` = 3k.
+
+    Value j is Σ_c w_c·P[b_c + off + j] summed over the 8 corners in the order of :func:`_col`,
+    so each is bit for bit what ``_col`` gives; the six are computed side by side in two short
+    vectors (values 0–3 and 4–5, which lie next to each other in memory at every corner).
+    Numba's compiler does not find this on its own; the vector form was measured about 15 %
+    faster per RK4 step (``bench/balloon_throughput.py``). Only IEEE multiplications and
+    additions, in order and without contraction, are emitted, so the results do not change.
+    """
+    sig = types.UniTuple(types.float64, 6)(Pf, off, bases, weights)
+
+    def codegen(context, builder, signature, args):
+        arr, base_off, bt, wt = args
+        data = context.make_array(signature.args[0])(context, builder, arr).data
+        i32 = ir.IntType(32)
+        values = []
+        for start, width in ((0, 4), (4, 2)):
+            vty = ir.VectorType(ir.DoubleType(), width)
+            splat = ir.Constant(ir.VectorType(i32, width), [0] * width)
+            acc = None
+            for c in range(8):
+                idx = builder.add(builder.add(builder.extract_value(bt, c), base_off),
+                                  ir.Constant(base_off.type, start))
+                vec = builder.load(builder.bitcast(builder.gep(data, [idx]), vty.as_pointer()), align=8)
+                one = builder.insert_element(ir.Constant(vty, ir.Undefined), builder.extract_value(wt, c),
+                                             ir.Constant(i32, 0))
+                term = builder.fmul(builder.shuffle_vector(one, ir.Constant(vty, ir.Undefined), splat), vec)
+                acc = term if acc is None else builder.fadd(acc, term)
+            values += [builder.extract_element(acc, ir.Constant(i32, j)) for j in range(width)]
+        return context.make_tuple(builder, signature.return_type, values)
+
+    return sig, codegen
+
+
+@njit(inline="always", **_OPTS)
 def wind_kernel(W, m, t, lat, lon, z, hint):
     """u, v (m/s) at time t (UNIX s), lat, lon (degrees), z (m above MSL) in member m.
 
@@ -132,9 +178,20 @@ def wind_kernel(W, m, t, lat, lon, z, hint):
     level search starts there (the same bracket as Tawhiri's binary search, since gh rises with
     level).
     """
+    return wind_at_time(W, m, _time_weights(t, W[1]), lat, lon, z, hint)
+
+
+@njit(**_HOT)
+def wind_at_time(W, m, tw, lat, lon, z, hint):
+    """:func:`wind_kernel` with the time weights ``tw`` = ``_time_weights(t, times)`` given.
+
+    The RK4 step evaluates the wind twice at t + h/2 and its last stage at the next step's
+    start, so it works out the time weights twice per step instead of four times.
+    """
     Pf, times, lat0, dlat, nlat, lon0, dlon, nlon, wrap, nlev = W
-    t0, t1, ft, flags = _time_weights(t, times)
-    y0, fy, fl = _axis_weights((lat - lat0) / dlat, nlat)
+    t0, t1, ft, flags = tw
+    # reciprocal steps: the divisions by constants leave the chain from one RK4 stage to the next
+    y0, fy, fl = _axis_weights((lat - lat0) * (1.0 / dlat), nlat)
     flags |= fl
     if wrap:
         a = ((lon - lon0) % 360.0) / dlon
@@ -145,7 +202,7 @@ def wind_kernel(W, m, t, lat, lon, z, hint):
         x1 = (x0 + 1) % nlon
     else:
         d = _mod360(lon - lon0 + 180.0) - 180.0
-        x0, fx, fl = _axis_weights(d / dlon, nlon)
+        x0, fx, fl = _axis_weights(d * (1.0 / dlon), nlon)
         flags |= fl
         x1 = x0 + 1
     nt = times.shape[0]
@@ -157,31 +214,39 @@ def wind_kernel(W, m, t, lat, lon, z, hint):
     r11 = ((m * nt + t1) * nlat + y1) * nlon
     b0, b1, b2, b3 = (r00 + x0) * col, (r00 + x1) * col, (r01 + x0) * col, (r01 + x1) * col
     b4, b5, b6, b7 = (r10 + x0) * col, (r10 + x1) * col, (r11 + x0) * col, (r11 + x1) * col
+    # unsigned offsets: Numba adds a negative-index wrap-around to every load with a signed index
+    # (two more instructions on each of the ~48 loads of an evaluation); these are never negative
+    b0, b1, b2, b3 = np.uint64(b0), np.uint64(b1), np.uint64(b2), np.uint64(b3)
+    b4, b5, b6, b7 = np.uint64(b4), np.uint64(b5), np.uint64(b6), np.uint64(b7)
     gt, gy, gx = 1.0 - ft, 1.0 - fy, 1.0 - fx
     w0, w1, w2, w3 = gt * gy * gx, gt * gy * fx, gt * fy * gx, gt * fy * fx
     w4, w5, w6, w7 = ft * gy * gx, ft * gy * fx, ft * fy * gx, ft * fy * fx
     k = hint
     k = max(k, 0)
     k = min(k, nlev - 2)
-    g_lo = _col(Pf, 3 * k, b0, b1, b2, b3, b4, b5, b6, b7, w0, w1, w2, w3, w4, w5, w6, w7)
-    while k > 0 and g_lo >= z:
-        k -= 1
-        g_lo = _col(Pf, 3 * k, b0, b1, b2, b3, b4, b5, b6, b7, w0, w1, w2, w3, w4, w5, w6, w7)
-    g_hi = _col(Pf, 3 * k + 3, b0, b1, b2, b3, b4, b5, b6, b7, w0, w1, w2, w3, w4, w5, w6, w7)
-    while k < nlev - 2 and g_hi < z:
-        k += 1
-        g_lo = g_hi
-        g_hi = _col(Pf, 3 * k + 3, b0, b1, b2, b3, b4, b5, b6, b7, w0, w1, w2, w3, w4, w5, w6, w7)
+    # the six values of the bracket (gh, u, v on levels k and k + 1) in one pass; the bracket is
+    # nearly always the hint's, and only when it is not are the levels walked as Tawhiri does
+    s0, s1, s2, s3, s4, s5 = _bracket6(Pf, np.uint64(3 * k), (b0, b1, b2, b3, b4, b5, b6, b7),
+                                       (w0, w1, w2, w3, w4, w5, w6, w7))
+    g_lo, g_hi = s0, s3
+    if (k > 0 and g_lo >= z) or (k < nlev - 2 and g_hi < z):
+        while k > 0 and g_lo >= z:
+            k -= 1
+            g_lo = _col(Pf, np.uint64(3 * k), b0, b1, b2, b3, b4, b5, b6, b7, w0, w1, w2, w3, w4, w5, w6, w7)
+        g_hi = _col(Pf, np.uint64(3 * k + 3), b0, b1, b2, b3, b4, b5, b6, b7, w0, w1, w2, w3, w4, w5, w6, w7)
+        while k < nlev - 2 and g_hi < z:
+            k += 1
+            g_lo = g_hi
+            g_hi = _col(Pf, np.uint64(3 * k + 3), b0, b1, b2, b3, b4, b5, b6, b7, w0, w1, w2, w3, w4, w5, w6, w7)
+        s0, s1, s2, s3, s4, s5 = _bracket6(Pf, np.uint64(3 * k), (b0, b1, b2, b3, b4, b5, b6, b7),
+                                           (w0, w1, w2, w3, w4, w5, w6, w7))
     if z < g_lo:
         flags |= BELOW
     elif z > g_hi:
         flags |= ABOVE
     lam = (g_hi - z) / (g_hi - g_lo)
-    o = 3 * k
-    uu = (lam * _col(Pf, o + 1, b0, b1, b2, b3, b4, b5, b6, b7, w0, w1, w2, w3, w4, w5, w6, w7)
-          + (1.0 - lam) * _col(Pf, o + 4, b0, b1, b2, b3, b4, b5, b6, b7, w0, w1, w2, w3, w4, w5, w6, w7))
-    vv = (lam * _col(Pf, o + 2, b0, b1, b2, b3, b4, b5, b6, b7, w0, w1, w2, w3, w4, w5, w6, w7)
-          + (1.0 - lam) * _col(Pf, o + 5, b0, b1, b2, b3, b4, b5, b6, b7, w0, w1, w2, w3, w4, w5, w6, w7))
+    uu = lam * s1 + (1.0 - lam) * s4
+    vv = lam * s2 + (1.0 - lam) * s5
     return uu, vv, flags, k
 
 
@@ -225,13 +290,15 @@ def ground_many(G, lat, lon):
 # RK4 (Tawhiri ``solver.pyx``) and the flight phases
 
 @njit(inline="always", **_OPTS)
-def _rates(W, m, t, lat, lon, z, hint, kind, p, du, dv):
-    uu, vv, fl, hint = wind_kernel(W, m, t, lat, lon, z, hint)
+def _rates(W, m, tw, lat, lon, z, hint, kind, p, du, dv):
+    uu, vv, fl, hint = wind_at_time(W, m, tw, lat, lon, z, hint)
     uu += du
     vv += dv
     r = EARTH_RADIUS_M + z
-    dlat_dt = _DEG * vv / r
-    dlon_dt = _DEG * uu / (r * math.cos(lat / _DEG))
+    # (180/π)/r and (180/π)/(r·cos φ) depend only on the position, so they are worked out while
+    # the wind is interpolated; the step then waits for one multiplication, not a division
+    dlat_dt = vv * (_DEG / r)
+    dlon_dt = uu * (_DEG / (r * math.cos(lat * (1.0 / _DEG))))
     if kind == RATE:
         dz_dt = p
     else:
@@ -248,7 +315,7 @@ def _done(G, t, lat, lon, z, t_stop, exact, ev, z_target):
     return ev == Z_BELOW and z < z_target + ground_height(G, lat, lon)
 
 
-@njit(**_OPTS)
+@njit(**_HOT)
 def segment(W, G, m, t, lat, lon, z, hint, kind, p, du, dv, t_stop, exact, ev, z_target, max_steps,
             counts, rec, nrec):
     """Integrate one phase from (t, lat, lon, z); stop rules in ``integrate``'s module doc.
@@ -262,6 +329,8 @@ def segment(W, G, m, t, lat, lon, z, hint, kind, p, du, dv, t_stop, exact, ev, z
     if nrec < rec.shape[0]:
         rec[nrec, 0], rec[nrec, 1], rec[nrec, 2], rec[nrec, 3] = t, lat, lon, z
         nrec += 1
+    times = W[1]
+    tw = _time_weights(t, times)
     steps = 0
     while True:
         h = DT_S
@@ -273,13 +342,15 @@ def segment(W, G, m, t, lat, lon, z, hint, kind, p, du, dv, t_stop, exact, ev, z
         if steps >= max_steps:
             return t, lat, lon, z, hint, ENDED_AT_LIMIT, nrec
         steps += 1
-        a1, b1, c1, f1, hint = _rates(W, m, t, lat, lon, z, hint, kind, p, du, dv)
+        a1, b1, c1, f1, hint = _rates(W, m, tw, lat, lon, z, hint, kind, p, du, dv)
         h2 = 0.5 * h
-        a2, b2, c2, f2, hint = _rates(W, m, t + h2, lat + h2 * a1, _mod360(lon + h2 * b1),
+        tw_mid = _time_weights(t + h2, times)
+        tw_end = _time_weights(t + h, times)
+        a2, b2, c2, f2, hint = _rates(W, m, tw_mid, lat + h2 * a1, _mod360(lon + h2 * b1),
                                       z + h2 * c1, hint, kind, p, du, dv)
-        a3, b3, c3, f3, hint = _rates(W, m, t + h2, lat + h2 * a2, _mod360(lon + h2 * b2),
+        a3, b3, c3, f3, hint = _rates(W, m, tw_mid, lat + h2 * a2, _mod360(lon + h2 * b2),
                                       z + h2 * c2, hint, kind, p, du, dv)
-        a4, b4, c4, f4, hint = _rates(W, m, t + h, lat + h * a3, _mod360(lon + h * b3),
+        a4, b4, c4, f4, hint = _rates(W, m, tw_end, lat + h * a3, _mod360(lon + h * b3),
                                       z + h * c3, hint, kind, p, du, dv)
         fl = f1 | f2 | f3 | f4
         if fl:
@@ -310,6 +381,7 @@ def segment(W, G, m, t, lat, lon, z, hint, kind, p, du, dv, t_stop, exact, ev, z
             how = ENDED_AT_TIME if (not exact and tm > t_stop) or (not exact and ev == NO_EVENT) else ENDED_AT_EVENT
             return tm, latm, lonm, zm, hint, how, nrec
         t, lat, lon, z = t2, lat2, lon2, z2
+        tw = tw_end                      # t2 is t + h: the same time, the same weights
         if nrec < rec.shape[0]:
             rec[nrec, 0], rec[nrec, 1], rec[nrec, 2], rec[nrec, 3] = t, lat, lon, z
             nrec += 1
