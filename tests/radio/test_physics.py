@@ -40,18 +40,23 @@ def test_dmax_and_muf_formulas():
     assert muf.f2_muf_mhz(100.0, 9.0, 3.2, 3.0, 1.2) < m
 
 
-def test_above_muf_loss_follows_p533_14_eqs_24_to_26():
-    # no loss at or below the mode's basic MUF, and no step just above it
-    assert loss.above_muf_loss_db(10.0, 12.0, "F2") == 0
-    assert loss.above_muf_loss_db(12.0, 12.0, "E") == 0
-    assert loss.above_muf_loss_db(12.0 * 1.0001, 12.0, "F2") == pytest.approx(36.0 * 0.01, rel=1e-6)
-    # F2: 36 (f/fb - 1)^0.5, the same at every path length; E: 130 (f/fb - 1)^2
-    assert loss.above_muf_loss_db(15.0, 12.0, "F2", 5000) == pytest.approx(18.0)
-    assert loss.above_muf_loss_db(15.0, 12.0, "F2", 1000) == loss.above_muf_loss_db(15.0, 12.0, "F2", 5000)
-    assert loss.above_muf_loss_db(6.0, 5.0, "E") == pytest.approx(130.0 * 0.04)
-    # the caps: 62 dB (F2) and 81 dB (E)
-    assert loss.above_muf_loss_db(100.0, 12.0, "F2") == 62.0
-    assert loss.above_muf_loss_db(100.0, 3.0, "E") == 81.0
+def test_above_muf_loss_is_the_itu_reference_programs():
+    # no loss at or below the mode's basic MUF; a step of 5 dB (8 dB for F2 beyond 3000 km) just above it
+    assert loss.above_muf_loss_db(10.0, 12.0, "F2", 2000) == 0
+    assert loss.above_muf_loss_db(12.0, 12.0, "E", 2000) == 0
+    assert loss.above_muf_loss_db(12.0 * 1.0001, 12.0, "F2", 2000) == pytest.approx(5.0 + 36.0 * 0.01, rel=1e-6)
+    assert loss.above_muf_loss_db(12.0 * 1.0001, 12.0, "F2", 5000) == pytest.approx(8.0 + 70.0 * 1e-4, rel=1e-6)
+    # F2: 36 x^0.5 + 5 up to 3000 km, 70 x + 8 beyond (x = f/fb - 1); E: 46 x^0.5 + 5
+    assert loss.above_muf_loss_db(15.0, 12.0, "F2", 3000) == pytest.approx(36.0 * 0.5 + 5.0)
+    assert loss.above_muf_loss_db(15.0, 12.0, "F2", 3001) == pytest.approx(70.0 * 0.25 + 8.0)
+    assert loss.above_muf_loss_db(6.0, 5.0, "E", 1000) == pytest.approx(46.0 * 0.2 ** 0.5 + 5.0)
+    # the caps: 60 dB (F2 up to 3000 km), 80 dB (F2 beyond), 58 dB (E)
+    assert loss.above_muf_loss_db(100.0, 12.0, "F2", 1000) == 60.0
+    assert loss.above_muf_loss_db(100.0, 12.0, "F2", 6000) == 80.0
+    assert loss.above_muf_loss_db(100.0, 3.0, "E", 1000) == 58.0
+    # broadcasts over frequencies, MUFs and distances
+    out = loss.above_muf_loss_db(np.array([[10.0], [15.0]]), 12.0, "F2", np.array([1000.0, 5000.0]))
+    assert out.shape == (2, 2) and (out[0] == 0).all() and out[1, 1] > out[1, 0] > 0
     assert loss.LZ_DB == 8.72
 
 

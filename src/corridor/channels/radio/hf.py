@@ -200,7 +200,7 @@ def predict(tx_lat: float, tx_lon: float, rx_lat, rx_lon, *, freq_mhz: float, mo
         slant = geometry.slant_range_km(hop, hr_f2, hops)
         e = loss.mode_field_dbuv(power_dbkw, g, slant,
                                  absorption_db(hops, sec_e),
-                                 loss.above_muf_loss_db(freq_mhz, mode_muf, "F2"),
+                                 loss.above_muf_loss_db(freq_mhz, mode_muf, "F2", dist),
                                  loss.ground_reflection_loss_db(hops), auroral)
         valid = ~screened & (elev >= MIN_ELEVATION_DEG) & (hops <= 12)
         fields.append(np.where(valid, e, -np.inf)); munfs.append(mode_muf); elevs.append(elev)
@@ -219,7 +219,7 @@ def predict(tx_lat: float, tx_lon: float, rx_lat, rx_lon, *, freq_mhz: float, mo
         slant = geometry.slant_range_km(hop, muf.E_HEIGHT_KM, hops)
         e = loss.mode_field_dbuv(power_dbkw, g, slant,
                                  absorption_db(hops, sec_e),
-                                 loss.above_muf_loss_db(freq_mhz, mode_muf, "E"),
+                                 loss.above_muf_loss_db(freq_mhz, mode_muf, "E", dist),
                                  loss.ground_reflection_loss_db(hops), auroral)
         valid = (dist <= 2 * muf.E_HOP_MAX_KM) & (elev >= MIN_ELEVATION_DEG)
         fields.append(np.where(valid, e, -np.inf)); munfs.append(mode_muf); elevs.append(elev)

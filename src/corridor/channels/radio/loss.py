@@ -5,9 +5,13 @@ Field strength in dB(µV/m), power in dB(1 kW), frequency in MHz, distances in k
 Two values differ between editions of the Recommendation and between the text and the ITU-R
 reference program: the "not otherwise included" loss L_z is 8.72 dB in P.533-14 (9.14 dB in
 P.533-12, which the first ITU-R reference program still carried; its 2019 release for P.533-14 uses
-8.72 dB), and the above-the-MUF loss L_m of P.533-14 eqs. 24–26 is not the expression of that
-program (``46 x^½ + 5`` for E modes; ``36 x^½ + 5`` up to 3000 km and ``70 x + 8`` beyond for F2
-modes, x = f/f_b − 1). We follow the text of P.533-14.
+8.72 dB), and the above-the-MUF loss L_m. For L_m we use the expression of the ITU-R reference
+program for P.533 (ITURHFProp, Study Group 3), ``46 x^½ + 5`` for E modes and ``36 x^½ + 5`` up to
+3000 km, ``70 x + 8`` beyond, for F2 modes (x = f/f_b − 1), rather than the printed eqs. 24–26,
+which start from 0 at the MUF and do not depend on the path length. The measured field strengths
+of CCIR Data Bank D1 decide between the two: with the printed form the model was 5.7–8.0 dB too
+strong above the MUF (f/f_b 1.0–1.6, 1,970 hourly medians) against −0.4 dB at f/f_b 0.5–0.8; with the
+program's form the bias above the MUF is −1.0 to +0.6 dB (``docs/radio-validation.md``).
 """
 
 from __future__ import annotations
@@ -17,25 +21,36 @@ import numpy as np
 #: "Not otherwise included" loss for paths up to 9000 km (P.533-14 §5.2.2, L_z: "the present
 #: recommended value is 8.72 dB").
 LZ_DB = 8.72
-#: Caps of the above-the-MUF loss (P.533-14 eqs. 25 and 26, "whichever is the smaller").
-LM_CAP_E_DB = 81.0
-LM_CAP_F2_DB = 62.0
+#: Caps of the above-the-MUF loss L_m (dB), ITU-R reference program for P.533: E modes, F2 modes
+#: on paths up to 3000 km, F2 modes beyond.
+LM_CAP_E_DB = 58.0
+LM_CAP_F2_SHORT_DB = 60.0
+LM_CAP_F2_LONG_DB = 80.0
+#: Path length (km) up to which the F2 above-the-MUF loss grows as a square root.
+LM_F2_SHORT_KM = 3000.0
 
 
-def above_muf_loss_db(freq_mhz, basic_muf_mhz, layer: str, distance_km=None):
-    """Loss when f exceeds the mode's basic MUF f_b (P.533-14 §5.2.2, L_m), in dB:
+def above_muf_loss_db(freq_mhz, basic_muf_mhz, layer: str, distance_km):
+    """Loss when f exceeds the mode's basic MUF f_b (P.533 §5.2.2, L_m), in dB, x = f/f_b − 1:
 
-        f ≤ f_b:          L_m = 0                                      (eq. 24)
-        E modes, f > f_b:  L_m = 130 (f/f_b − 1)², at most 81 dB        (eq. 25)
-        F2 modes, f > f_b: L_m = 36 (f/f_b − 1)^½, at most 62 dB        (eq. 26)
+        f ≤ f_b:                     L_m = 0
+        E modes, f > f_b:            L_m = min(46 x^½ + 5, 58)
+        F2 modes, f > f_b, D ≤ 3000:  L_m = min(36 x^½ + 5, 60)
+        F2 modes, f > f_b, D > 3000:  L_m = min(70 x + 8, 80)
 
-    The loss starts from 0 at the MUF and does not depend on the path length
-    (``distance_km`` is accepted for callers of the earlier signature and not used).
+    as in the ITU-R reference program for P.533 (module doc: why not the printed eqs. 24–26).
+    ``distance_km`` is the great-circle path length D; all arguments broadcast.
     """
-    r = np.maximum(np.asarray(freq_mhz) / np.asarray(basic_muf_mhz) - 1.0, 0.0)
+    r = np.asarray(freq_mhz) / np.asarray(basic_muf_mhz) - 1.0
+    above = r > 0.0
+    x = np.maximum(r, 0.0)
     if layer == "E":
-        return np.minimum(130.0 * r ** 2, LM_CAP_E_DB)
-    return np.minimum(36.0 * np.sqrt(r), LM_CAP_F2_DB)
+        lm = np.minimum(46.0 * np.sqrt(x) + 5.0, LM_CAP_E_DB)
+    else:
+        short = np.minimum(36.0 * np.sqrt(x) + 5.0, LM_CAP_F2_SHORT_DB)
+        long_ = np.minimum(70.0 * x + 8.0, LM_CAP_F2_LONG_DB)
+        lm = np.where(np.asarray(distance_km) <= LM_F2_SHORT_KM, short, long_)
+    return np.where(above, lm, 0.0)
 
 
 #: P.533-14 Table 2, L_h (dB) giving auroral and other signal losses: [range ≤ 2500 km, > 2500 km]
