@@ -68,7 +68,7 @@ def test_bad_flights_are_one_line_errors_and_write_nothing(tmp_path, run):
     far = dict(flight, inputs=dict(flight["inputs"], launch_time_utc="2012-05-01T00:00:00Z"))
     (tmp_path / "far.json").write_text(json.dumps(far))
     assert_user_error(run("predict", str(tmp_path / "far.json"), "--wind", "rotating-2011-10-11", "--out", str(out)),
-                      "far.json", "launch_time_unix_s", "time range")
+                      "far.json", "inputs.launch_time_utc", "2012-05-01", "time range")
     assert not out.exists()
 
 
@@ -84,6 +84,25 @@ def test_wind_without_v_and_negative_counts_are_refused(tmp_path, run):
     text = (EXAMPLES / "paju-southerly.yaml").read_text().replace("timers_h: [2, 3, 4]", "timers_h: [2, 3, 47]")
     (tmp_path / "late.yaml").write_text(text)
     assert_user_error(run("launch", str(tmp_path / "late.yaml")), "late.yaml", "timers_h", "after the wind field")
+
+
+def test_unknown_site_and_wind_name_the_file_field_and_the_choices(tmp_path, run):
+    text = (EXAMPLES / "paju-january.yaml").read_text().replace("site: paju", "site: seoul")
+    (tmp_path / "seoul.yaml").write_text(text)
+    assert_user_error(run("launch", str(tmp_path / "seoul.yaml")), "seoul.yaml", "spec.site", "seoul", "imjingak")
+    assert_user_error(run("launch", str(EXAMPLES / "paju-january.yaml"), "--wind", "gfs-2024-01-01"),
+                      "--wind", "gfs-2024-01-01", "gfs-2011-01-15", "rotating-2011-10-11")
+    text = (EXAMPLES / "paju-january.yaml").read_text().replace("wind: gfs-2011-01-15", "wind: gfs-2099")
+    (tmp_path / "nowind.yaml").write_text(text)
+    assert_user_error(run("launch", str(tmp_path / "nowind.yaml")), "spec.wind", "gfs-2099")
+
+
+def test_the_wind_assumption_describes_the_field_used(run):
+    one = json.loads(run("launch", str(EXAMPLES / "paju-january.yaml"), "--draws", "10", "--json").stdout)
+    many = json.loads(run("launch", str(EXAMPLES / "paju-southerly.yaml"), "--draws", "10", "--json").stdout)
+    assert "one time step, held constant in time" in one["assumptions"]["wind"]
+    assert "held constant" not in many["assumptions"]["wind"]
+    assert "time steps, linear in time" in many["assumptions"]["wind"]
 
 
 def test_launch_json_puts_the_south_first_with_intervals(run):

@@ -11,6 +11,7 @@ from corridor.channels import Activity, get_channel
 from corridor.errors import CorridorError
 
 EXAMPLE = ROOT / "examples" / "radio" / "nkrr-2010-tashkent.yaml"
+EXAMPLE_CASE = ROOT / "examples" / "radio" / "nkrr-2010-tashkent-case.json"
 BASE = {"station": "Test", "lat": 41.3, "lon": 69.2, "power_kw": 100, "frequency_khz": 7590,
         "utc_start": "13:00", "utc_end": "14:00", "jammers": "none"}
 
@@ -71,6 +72,23 @@ def test_cli_predict_writes_reference_columns(tmp_path):
     assert r.returncode == 0, r.stderr
     header = out.read_text().splitlines()[0].split(",")
     assert header[:5] == ["lat", "lon", "utc_hour", "muf_mhz", "mode"] and len(out.read_text().splitlines()) == 1 + 667 * 2
+
+
+def test_shipped_example_case_runs_and_its_curtain_gain_reaches_the_field(tmp_path):
+    from corridor.channels.radio import cases
+
+    out = tmp_path / "nkrr.csv"
+    r = _run("radio", "predict", str(EXAMPLE_CASE), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert len(out.read_text().splitlines()) == 1 + 667 * 24
+    case = cases.read_case(EXAMPLE_CASE)
+    case["utc_hours"] = [15]
+    curtain = cases.predict_case(case)
+    iso = cases.predict_case(dict(case, antenna={"kind": "isotropic", "gain_dbi": 0.0}))
+    gain = curtain.tx_gain_dbi.median()
+    assert 15.0 < gain < 25.0 and iso.tx_gain_dbi.abs().max() == 0.0
+    # the field rises by about the strongest mode's gain (other modes leave at other angles)
+    assert abs((curtain.field_dbuv_per_m - iso.field_dbuv_per_m).median() - gain) < 3.0
 
 
 def test_cli_bad_case_exits_2_with_one_line(tmp_path):

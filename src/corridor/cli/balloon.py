@@ -91,7 +91,7 @@ def predict(
 
 @app.command()
 def windows(
-    site: Annotated[str, typer.Option("--site", help="Launch site key (paju, gimpo, ganghwa, pocheon, cheorwon, yeoncheon).")],
+    site: Annotated[str, typer.Option("--site", help="Launch site key (paju, imjingak, gimpo, ganghwa, pocheon, cheorwon, yeoncheon).")],
     wind: Annotated[str, typer.Option("--wind", help=WIND_HELP)],
     out: Annotated[Optional[Path], typer.Option("--out", help="PNG chart to write.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
@@ -172,7 +172,7 @@ def windows(
 
 @app.command()
 def launch(
-    spec: Annotated[Path, typer.Argument(help="Launch activity (YAML or JSON), e.g. examples/balloon/paju-launch.yaml.")],
+    spec: Annotated[Path, typer.Argument(help="Launch activity (YAML or JSON), e.g. examples/balloon/paju-january.yaml.")],
     wind: Annotated[Optional[str], typer.Option("--wind", help=WIND_HELP + " Default: the file's spec.wind.")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="PNG landing map to write.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
@@ -198,12 +198,13 @@ def launch(
         check_writable(out)
     activity = read_activity(spec, channel="balloon")
     s = activity.spec
+    wind_field = "--wind" if wind else "spec.wind"
     wind = wind or s.wind
     if not wind:
         raise CorridorError("no wind field: give --wind or spec.wind", source=str(spec), field="spec.wind")
     with status("Flying the launch", quiet=as_json) as say:
         say("reading the wind field")
-        ds = resolve_wind(wind)
+        ds = resolve_wind(wind, field=wind_field)
         say("population grid")
         grid = load_grid(5.0, year, progress=say)
         say(f"{draws} draws × {s.balloons} balloons")

@@ -106,12 +106,15 @@ def _draw_map(grid, cov, activity, out: Path, lang: str, result: dict, draws: in
     sites = [(s.lon, s.lat, s.site or s.station)] if 123 <= s.lon <= 132 and 36 <= s.lat <= 44 else None
     coverage_map(
         grid, rel_cov, out, lang=lang, label=_("Reliability: share of days the signal is usable"),
-        title=_("Radio: {station}, {freq} kHz").format(station=s.station, freq=f"{s.frequency_khz:g}"),
-        subtitle=_("Reliability (median of {draws} draws), {span}, month {month}; schedule dated {date}").format(
-            draws=draws, span=span, month=cov.extras["month"], date=f"{activity.start:%Y-%m}"),
-        notes=[_("People who could hear it on a given day: {median} (90% interval {lower}–{upper}).").format(
-                   median=f"{result['reached_median']:,.0f}", lower=f"{result['reached_lower90']:,.0f}",
-                   upper=f"{result['reached_upper90']:,.0f}"),
+        title=_("Radio: {station}, {freq} kHz (schedule of {date})").format(
+            station=s.station, freq=f"{s.frequency_khz:g}", date=f"{activity.start:%Y-%m}"),
+        subtitle=_("Reliability (median of {draws} draws), {span}; monthly median ionosphere, month {month}, "
+                   "solar index {ssn}").format(draws=draws, span=span, month=cov.extras["month"],
+                                               ssn=f"{cov.extras['ssn_index']:.0f}"),
+        notes=[_("People who could hear it on a given day, population of {year}: {median} (90% interval "
+                 "{lower}–{upper}).").format(
+                   year=result["year"], median=f"{result['reached_median']:,.0f}",
+                   lower=f"{result['reached_lower90']:,.0f}", upper=f"{result['reached_upper90']:,.0f}"),
                _("Model: {model}.").format(model=_(cov.model)) + " " + (
                    _("Jamming: {n} jammers, assumed sites and powers.").format(n=len(cov.extras["jammers"]))
                    if cov.extras["jammers"] else _("Jamming: none modelled.")),

@@ -67,6 +67,7 @@ class MapContext:
     fig: plt.Figure
     ax: plt.Axes
     lang: str
+    crossings: bool = False      # whether border crossings were drawn (and so belong in the legend)
 
     def _(self, message: str) -> str:
         return gettext(self.lang, message)
@@ -163,6 +164,7 @@ def _plain(name: str) -> str:
 
 def draw_crossings(ctx: MapContext, *, labels: bool = True) -> None:
     """Border crossings with China and Russia (towns facing each other; see ATTRIBUTION.md)."""
+    ctx.crossings = True
     crossings = sources.border_crossings()
     lon = (crossings["kp_lon"] + crossings["nb_lon"]) / 2
     lat = (crossings["kp_lat"] + crossings["nb_lat"]) / 2
@@ -194,13 +196,16 @@ def legend_handles(ctx: MapContext) -> list:
     from matplotlib.lines import Line2D
 
     _ = ctx._
-    return [
+    handles = [
         Line2D([], [], color="#5c5c5c", lw=0.8, label=_("Province boundary (2008 census)")),
         Line2D([], [], color=BORDER_CN, lw=1.6, label=_("Border with China / Russia")),
         Line2D([], [], color=MDL, lw=1.8, ls=(0, (4, 2)), label=_("Military Demarcation Line")),
         Line2D([], [], marker="o", ls="", mfc="white", mec=INK, label=_("City")),
-        Line2D([], [], marker="D", ls="", mfc="#f4a300", mec=INK, label=_("Border crossing with China or Russia")),
     ]
+    if ctx.crossings:
+        handles.append(Line2D([], [], marker="D", ls="", mfc="#f4a300", mec=INK,
+                              label=_("Border crossing with China or Russia")))
+    return handles
 
 
 def scale_bar(ctx: MapContext, km: int = 100) -> None:
@@ -259,7 +264,7 @@ def finish(ctx: MapContext, out: Path | str, *, title: str, subtitle: str, notes
     for note in notes:
         fig.text(0.02, y, note, fontsize=7.4, color="#555555", va="top", wrap=True)
         y -= 0.022
-    fig.text(0.02, 0.018, sources.ATTRIBUTION, fontsize=6.5, color=MUTED, va="bottom")
+    fig.text(0.02, 0.008, sources.ATTRIBUTION, fontsize=6.5, color=MUTED, va="bottom")
     with atomic_path(out) as tmp:
         fig.savefig(tmp, format="png", dpi=150)
     plt.close(fig)

@@ -35,7 +35,8 @@ def float_altitude_from_fill_m(fill_fraction):
     """Altitude (m) where a partly filled, non-extensible envelope becomes full.
 
     The gas expands as the air density falls; the envelope is full where
-    ρ(z)/ρ(0) = V_launch/V_full (research note §3.8, ISA troposphere). Inverts
+    ρ(z)/ρ(0) = V_launch/V_full (ideal gas at the ambient temperature and pressure; ISA
+    troposphere, ISO 2533:1975). Inverts
     :func:`isa_density_ratio`: z = (288.15/0.0065)·(1 − f^(1/4.25588)).
     """
     f = np.asarray(fill_fraction, float)

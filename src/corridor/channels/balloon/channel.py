@@ -32,7 +32,8 @@ MODEL_VERSION = "1"
 class LaunchSpec(ChannelSpec):
     """One balloon launch (the time is the activity's ``start``)."""
 
-    site: str | None = Field(None, description="shipped site key (paju, gimpo, ganghwa, pocheon, cheorwon, yeoncheon)")
+    site: str | None = Field(None, description="shipped site key (paju, imjingak, gimpo, ganghwa, pocheon, cheorwon, "
+                                               "yeoncheon)")
     lat: float | None = Field(None, ge=33.0, le=43.5, description="launch latitude, degrees north (instead of site)")
     lon: float | None = Field(None, ge=120.0, le=135.0, description="launch longitude, degrees east (instead of site)")
     balloons: int = Field(10, ge=1, le=10_000, description="balloons launched")
@@ -56,12 +57,21 @@ class LaunchSpec(ChannelSpec):
             raise ValueError("timers must be between 0 and 48 hours after launch")
         return sorted(v)
 
+    @field_validator("site")
+    @classmethod
+    def _known_site(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                find_site(v)
+            except CorridorError as exc:
+                # a ValueError, so that the file and the field spec.site are named with it
+                raise ValueError(f"unknown launch site ({exc.hint})") from None
+        return v
+
     @model_validator(mode="after")
     def _where(self) -> "LaunchSpec":
         if self.site is None and (self.lat is None or self.lon is None):
             raise ValueError("give a site or both lat and lon")
-        if self.site is not None:
-            find_site(self.site)
         return self
 
     def position(self) -> tuple[float, float, float, str]:
@@ -143,6 +153,16 @@ ASSUMPTIONS = {
 }
 
 
+def wind_assumption(arrays: WindArrays) -> str:
+    """The ``wind`` assumption as it applies to this field (members, time steps)."""
+    members, steps = arrays.members, int(arrays.times.size)
+    bias = ("per-draw wind bias N(0, 2 m/s) per component (one forecast member)" if members == 1
+            else f"draws spread over {members} forecast members, no added bias")
+    time = ("one time step, held constant in time" if steps == 1
+            else f"{steps} time steps, linear in time between them")
+    return f"Tawhiri-style interpolation of the given forecast; {bias}; {time}"
+
+
 def evaluate(spec: LaunchSpec, start, wind: xr.Dataset | WindArrays, grid: PopulationGrid | None = None, *,
              activity_id: str = "launch", draws: int = 100, parcels_per_release: int = 24, seed: int = 0,
              assumptions: Assumptions | None = None, source: str | None = None) -> LaunchOutcome:
@@ -166,7 +186,7 @@ def evaluate(spec: LaunchSpec, start, wind: xr.Dataset | WindArrays, grid: Popul
         prob = landing.share_finding(found, grid.population[None, :]).astype(np.float32)
         cov = Coverage(activity_id=activity_id, channel="balloon", grid_key=grid.key, probability=prob,
                        model="Tawhiri-style RK4 trajectories with timed releases and leaflet fall",
-                       version=MODEL_VERSION, assumptions=dict(ASSUMPTIONS),
+                       version=MODEL_VERSION, assumptions=dict(ASSUMPTIONS, wind=wind_assumption(arrays)),
                        extras={"site": (plan.lon_deg, plan.lat_deg), "leaflets_per_cell": per_cell,
                                "leaflet_shares": leaf, "envelope_shares": env,
                                "extrapolated_steps": res.extrapolated_steps})

@@ -28,24 +28,25 @@ from corridor.channels.balloon.terrain import FLAT, Terrain, korea
 class Assumptions:
     """Uncertain inputs of a launch, as distributions (units in the names). Editable.
 
-    Sources: research note on balloons (§3.1 float 3–5 km and timers, RFA 2014; §3.7 leaflet
-    fall 0.5–1.5 m/s and glide 0.3–1 m/s from the flat-plate terminal speed and Pesavento &
-    Wang 2004; §5.3 flight model). Values marked *assumed* have no published measurement.
+    Sources: float altitudes of 3–5 km and timed releases as reported of the launches (RFA
+    2014); leaflet fall 0.5–1.5 m/s from the flat-plate terminal speed (:mod:`fall`) and glide
+    0.3–1 m/s from tumbling plates (Pesavento & Wang 2004). Values marked *assumed* have no
+    published measurement.
     """
 
-    ascent_rate_range_m_s: tuple[float, float] = (1.5, 3.0)      # assumed (note §5.3: 2–3 m/s)
+    ascent_rate_range_m_s: tuple[float, float] = (1.5, 3.0)      # assumed, around the 2–3 m/s of small hydrogen balloons
     float_altitude_sd_m: float = 400.0                            # spread around the nominal float level, assumed
-    leak_range_m_s: tuple[float, float] = (-0.15, 0.0)            # slow leak while floating (note §5.3)
-    timer_sd_s: float = 300.0                                     # timer error, ± minutes (note §5.4)
-    timer_failure_probability: float = 0.10                       # assumed; failures are reported (note §3.4)
+    leak_range_m_s: tuple[float, float] = (-0.15, 0.0)            # slow leak while floating, assumed
+    timer_sd_s: float = 300.0                                     # timer error (s), assumed
+    timer_failure_probability: float = 0.10                       # assumed; failures are reported in the press
     envelope_descent_m_s: float = 5.0                             # spent envelope, sea-level speed, assumed
     launch_jitter_s: float = 1800.0                               # launch time ± 30 min, uniform
     wind_error_sd_m_s: float = 2.0                                # per-draw wind bias per component (single forecast), assumed
-    leaflet_fall_median_m_s: float = 0.9                          # note §3.7/§5.3, lognormal median at sea level
-    leaflet_fall_sigma_log: float = 0.35                          # note §5.3
-    glide_range_m_s: tuple[float, float] = (0.0, 0.8)             # tumbling drift, random direction (note §3.7)
+    leaflet_fall_median_m_s: float = 0.9                          # lognormal median at sea level (flat-plate terminal speed, fall.py)
+    leaflet_fall_sigma_log: float = 0.35                          # spread of the fall speed, assumed
+    glide_range_m_s: tuple[float, float] = (0.0, 0.8)             # tumbling drift, random direction (Pesavento & Wang 2004), range assumed
     unopened_fraction: float = 0.05                               # bundles that do not open, assumed
-    unopened_fall_range_m_s: tuple[float, float] = (5.0, 20.0)    # note §3.7, unverified
+    unopened_fall_range_m_s: tuple[float, float] = (5.0, 20.0)    # assumed, unverified
     found_share_range: tuple[float, float] = (0.2, 0.6)           # leaflets picked up by someone, assumed
     terrain: bool = True                                          # land on the shipped elevation field (terrain.py)
     ground_m: float = 0.0                                         # height above that ground (or sea level) where things land

@@ -1,6 +1,6 @@
 """RK4 integration of many balloon and leaflet trajectories at once.
 
-Kinematics (Tawhiri ``models.py:make_wind_velocity``; research note §1.1):
+Kinematics (Tawhiri ``models.py:make_wind_velocity``):
 dlat/dt = (180/π)·v/(R + z), dlon/dt = (180/π)·u/((R + z)·cos lat), R = 6 371 009 m, and dz/dt
 from the flight phase. Classic fourth-order Runge–Kutta with a fixed 60 s step; longitude taken
 modulo 360 after every partial update (Tawhiri ``solver.pyx``).

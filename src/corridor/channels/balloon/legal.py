@@ -1,4 +1,4 @@
-"""The legal notice every balloon output carries (research note §3.5 gives the sources)."""
+"""The legal notice every balloon output carries; it names its own sources."""
 
 #: One line, shown on every map, chart, table and command output of the balloon channel.
 LEGAL_NOTICE = ("Legal notice: since the Aviation Safety Act amendment of 2 Dec 2025, South Korea bans "

@@ -65,16 +65,16 @@ def check_inputs(f: FlightInputs, wind: WindArrays) -> None:
     src = f.source
     if not wind.covers(f.launch_latitude_deg, f.launch_longitude_deg):
         raise CorridorError("launch point is outside the wind field's area", source=src,
-                            field="launch_latitude_deg/launch_longitude_deg",
+                            field="inputs.launch_latitude_deg/launch_longitude_deg",
                             value=(f.launch_latitude_deg, f.launch_longitude_deg))
     t0, t1 = wind.time_range()
     single = wind.times.size == 1
     if not single and not (t0 <= f.launch_time_unix_s <= t1):
         raise CorridorError("launch time is outside the wind field's time range", source=src,
-                            field="launch_time_unix_s", value=f.launch_time_unix_s,
+                            field="inputs.launch_time_utc", value=_utc(f.launch_time_unix_s),
                             hint=f"field covers {_utc(t0)} to {_utc(t1)}")
     if f.ascent_rate_m_s <= 0:
-        raise CorridorError("must be positive", source=src, field="ascent_rate_m_s", value=f.ascent_rate_m_s)
+        raise CorridorError("must be positive", source=src, field="inputs.ascent_rate_m_s", value=f.ascent_rate_m_s)
     top = float(np.min(wind.gh[f.member, :, -1]))
     if f.profile == "float_profile":
         if f.float_altitude_m is None or f.stop_time_unix_s is None:
@@ -82,16 +82,16 @@ def check_inputs(f: FlightInputs, wind: WindArrays) -> None:
                                 source=src, field="inputs")
         if f.float_altitude_m > top:
             raise CorridorError(f"float altitude is above the wind field's top level ({top:.0f} m)",
-                                source=src, field="float_altitude_m", value=f.float_altitude_m)
+                                source=src, field="inputs.float_altitude_m", value=f.float_altitude_m)
         if f.float_altitude_m <= f.launch_altitude_m:
             raise CorridorError("float altitude must be above the launch altitude", source=src,
-                                field="float_altitude_m", value=f.float_altitude_m)
+                                field="inputs.float_altitude_m", value=f.float_altitude_m)
         if f.stop_time_unix_s <= f.launch_time_unix_s:
             raise CorridorError("stop time must be after the launch", source=src,
-                                field="stop_time_unix_s", value=f.stop_time_unix_s)
+                                field="inputs.stop_time_unix_s", value=f.stop_time_unix_s)
         if not single and f.stop_time_unix_s > t1:
             raise CorridorError("the flight ends after the wind field's last time", source=src,
-                                field="stop_time_unix_s", value=f.stop_time_unix_s,
+                                field="inputs.stop_time_unix_s", value=f.stop_time_unix_s,
                                 hint=f"field ends {_utc(t1)}")
     elif f.profile == "standard_profile":
         if f.burst_altitude_m is None or f.sea_level_descent_rate_m_s is None:
@@ -99,9 +99,9 @@ def check_inputs(f: FlightInputs, wind: WindArrays) -> None:
                                 source=src, field="inputs")
         if f.burst_altitude_m > top:
             raise CorridorError(f"burst altitude is above the wind field's top level ({top:.0f} m)",
-                                source=src, field="burst_altitude_m", value=f.burst_altitude_m)
+                                source=src, field="inputs.burst_altitude_m", value=f.burst_altitude_m)
         if f.sea_level_descent_rate_m_s <= 0:
-            raise CorridorError("must be positive", source=src, field="sea_level_descent_rate_m_s",
+            raise CorridorError("must be positive", source=src, field="inputs.sea_level_descent_rate_m_s",
                                 value=f.sea_level_descent_rate_m_s)
     else:
         raise CorridorError("unknown profile", source=src, field="profile", value=f.profile,

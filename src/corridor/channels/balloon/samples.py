@@ -33,9 +33,16 @@ def open_sample(key: str) -> xr.Dataset:
     return open_wind(sample_path(key))
 
 
-def resolve_wind(value: str | Path) -> xr.Dataset:
-    """Open ``value`` as a shipped sample key or as a wind file path (several paths: comma-separated)."""
+def resolve_wind(value: str | Path, *, field: str = "--wind") -> xr.Dataset:
+    """Open ``value`` as a shipped sample key or as a wind file path (several paths: comma-separated);
+    ``field`` names where the value came from in an error."""
     text = str(value)
     if text in SAMPLES:
         return open_sample(text)
-    return open_wind([p.strip() for p in text.split(",") if p.strip()])
+    paths = [p.strip() for p in text.split(",") if p.strip()]
+    missing = [p for p in paths if not Path(p).is_file()]
+    if missing or not paths:
+        # neither a file nor a sample key: say both, so a mistyped key is not taken for a lost file
+        raise CorridorError("no such wind file or shipped sample", field=field, value=missing[0] if missing else text,
+                            hint="a GRIB2 or NetCDF path, or one of: " + ", ".join(SAMPLES))
+    return open_wind(paths)

@@ -10,9 +10,10 @@ Defaults are editable assumptions, each with its basis:
   from North Korea*, 2012). Defectors are not a random sample of the population, so the share of
   people with a set able to receive outside stations is drawn from Beta(4, 16): mean 0.20,
   90 % interval about 0.08–0.35.
-* Listening hours. Outside radio is heard mostly late at night; the 38 North count of
-  broadcasts on air (reported by KBS, 2025-07) and the issue brief put the peak at 23:00–01:00
-  KST. The profile gives, per local hour, the chance that someone with such a set listens then.
+* Listening hours. Outside radio is heard mostly late at night, when listening is least likely
+  to be overheard, and the outside stations concentrate their hours there too (the 38 North count
+  of broadcasts on air, reported by KBS, 2025-07). The profile puts the peak at 23:00–01:00 KST,
+  an assumption; it gives, per local hour, the chance that someone with such a set listens then.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ LISTENING_BY_KST_HOUR = np.array([
 
 ASSUMPTIONS = {
     "receivers": "share of people with a set that can tune outside stations ~ Beta(4, 16), mean 20 % "
-                 "(InterMedia 2012 surveys of defectors; legal sets are fixed-tuned and sealed)",
+                 "(InterMedia, A Quiet Opening, 2012: surveys of refugees, travellers and defectors in "
+                 "2010–2011; legal sets are fixed-tuned and sealed)",
     "listening": "chance of listening in a given hour peaks at 35 % at 23:00–01:00 KST, "
                  "a few % by day (38 North / KBS 2025; editable profile)",
 }
