@@ -143,3 +143,15 @@ def test_charts_in_korean_and_an_unknown_language_is_refused(tmp_path, run):
     assert proc.returncode == 0, proc.stderr
     assert out.stat().st_size > 50_000
     assert_user_error(run("launch", str(EXAMPLES / "paju-january.yaml"), "--lang", "fr"), "--lang='fr'")
+
+
+def test_balloon_help_shows_the_legal_notice_without_loading_the_models():
+    """``corridor balloon --help`` needs only the legal notice, not NumPy models, pandas or Numba."""
+    code = ("import sys\nfrom corridor.cli import main\nsys.argv = ['corridor', 'balloon', '--help']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('pandas', 'numba', 'xarray', 'corridor.channels.balloon.channel')"
+            " if m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "launch" in r.stdout and "windows" in r.stdout and "Aviation Safety Act" in r.stdout
+    assert r.stdout.strip().splitlines()[-1] == "[]"

@@ -18,9 +18,11 @@ from corridor.channels.base import (
     register_module,
 )
 
-for _name in ("loudspeaker", "radio", "balloon", "border", "satellite"):
+for _name in ("loudspeaker", "radio", "border", "satellite"):
     register_module(_name, f"corridor.channels.{_name}")
 del _name
+# the balloon package imports nothing on its own (its commands' help needs only the legal notice)
+register_module("balloon", "corridor.channels.balloon.channel")
 
 __all__ = ["Activity", "Channel", "ChannelSpec", "Coverage", "all_channels", "get_channel",
            "parse_activity", "register", "register_module"]

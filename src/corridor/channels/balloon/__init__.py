@@ -5,5 +5,20 @@ Physics and statistics are plain functions (``windfield``, ``interpolation``, ``
 registered :class:`~corridor.channels.balloon.channel.BalloonChannel`.
 """
 
-from corridor.channels.balloon.channel import BalloonChannel, LaunchSpec  # noqa: F401
-from corridor.channels.balloon.legal import LEGAL_NOTICE  # noqa: F401
+
+__all__ = ["LEGAL_NOTICE", "BalloonChannel", "LaunchSpec"]
+
+
+def __getattr__(name: str):
+    """The channel and its spec are imported when first asked for (they load NumPy, pandas, the
+    compiled kernels and the outlines); the legal notice alone, which every balloon command's help
+    shows, costs nothing."""
+    if name in ("BalloonChannel", "LaunchSpec"):
+        from corridor.channels.balloon import channel
+
+        return getattr(channel, name)
+    if name == "LEGAL_NOTICE":
+        from corridor.channels.balloon.legal import LEGAL_NOTICE
+
+        return LEGAL_NOTICE
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
