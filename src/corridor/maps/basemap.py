@@ -126,7 +126,7 @@ def draw_outlines(ctx: MapContext) -> None:
         # Label points nudged off the largest cities so both stay readable.
         spots = {"South Pyongan": (126.2, 39.65),
                  "North Pyongan": (125.05, 40.35), "Jagang": (126.55, 40.65),
-                 "South Hwanghae": (125.3, 38.3), "North Hwanghae": (126.45, 38.6),
+                 "South Hwanghae": (125.3, 38.3), "North Hwanghae": (126.6, 38.33),
                  "Kangwon": (127.45, 38.75), "South Hamgyong": (127.75, 40.35),
                  "North Hamgyong": (129.3, 41.55), "Ryanggang": (128.2, 41.05)}
         for name, (lon, lat) in spots.items():
