@@ -124,3 +124,17 @@ def test_top_level_help_still_lists_every_group():
     assert r.returncode == 0
     for name in ("demo", "import-hxl", "serve", "geo", "db", "radio", "balloon", "evidence"):
         assert name in r.stdout
+
+
+@pytest.mark.parametrize("change,field", [
+    (lambda c: c["transmitter"].update(lat_deg=52.0, lon_deg=5.0), "transmitter.lat_deg/lon_deg"),
+    (lambda c: c["transmitter"].update(lon_deg=-69.2), "transmitter.lat_deg/lon_deg"),
+    (lambda c: c["receiver"]["grid"].update(step_deg=0.01), "receiver.grid.step_deg")])
+def test_a_case_beyond_the_method_or_too_large_names_the_field(change, field):
+    from corridor.channels.radio import cases
+
+    data = json.loads(EXAMPLE_CASE.read_text())
+    change(data)
+    with pytest.raises(CorridorError) as exc:
+        cases.parse_case(data, source="case.json")
+    assert exc.value.field == field and "case.json" in exc.value.one_line()

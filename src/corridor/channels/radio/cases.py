@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from corridor.channels.radio import antennas, hf
+from corridor.channels.radio import antennas, geometry, hf
 from corridor.errors import CorridorError
 
 COLUMNS = ["lat", "lon", "utc_hour", "muf_mhz", "mode", "takeoff_deg", "field_dbuv_per_m", "snr_db", "rel",
@@ -22,6 +22,8 @@ COLUMNS = ["lat", "lon", "utc_hour", "muf_mhz", "mode", "takeoff_deg", "field_db
 NOISE_BY_DBW = {-136.0: "city", -140.0: "residential", -145.0: "residential", -150.0: "rural",
                 -164.0: "quiet_rural"}
 _ENVIRONMENTS = ("city", "residential", "rural", "quiet_rural")
+#: Largest receiver grid of one case (the prediction holds several arrays of points × hours × modes).
+MAX_POINTS = 20_000
 
 
 def _get(data: dict, path: str, source: str, kind=float) -> Any:
@@ -71,6 +73,14 @@ def parse_case(data: dict, source: str = "case") -> dict:
     _check(g["step_deg"] > 0, "must be positive", source, "receiver.grid.step_deg", g["step_deg"])
     _check(g["lat_min"] <= g["lat_max"], "lat_min is above lat_max", source, "receiver.grid.lat_min", g["lat_min"])
     _check(g["lon_min"] <= g["lon_max"], "lon_min is above lon_max", source, "receiver.grid.lon_min", g["lon_min"])
+    lat_pts, lon_pts = grid_points(g)
+    _check(lat_pts.size <= MAX_POINTS, f"the grid has {lat_pts.size:,} points; at most {MAX_POINTS:,} in one case",
+           source, "receiver.grid.step_deg", g["step_deg"])
+    dist, _ = geometry.great_circle(lat, lon, lat_pts, lon_pts)
+    _check(float(dist.max()) <= hf.MAX_PATH_KM,
+           f"the farthest grid point is {float(dist.max()):,.0f} km away; the P.533 short-path method covers "
+           f"{hf.MAX_PATH_KM:,.0f} km (check the signs: east longitude and north latitude are positive)",
+           source, "transmitter.lat_deg/lon_deg", (lat, lon))
     noise_cfg = data.get("noise", {}) or {}
     env = noise_cfg.get("man_made_category")
     if env is None and "man_made_dbw_in_1hz_at_3mhz" in noise_cfg:
