@@ -7,7 +7,7 @@ their layer with :func:`grid_image`, then :func:`finish` (which writes the file 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -68,6 +68,7 @@ class MapContext:
     ax: plt.Axes
     lang: str
     crossings: bool = False      # whether border crossings were drawn (and so belong in the legend)
+    labels: list = field(default_factory=list)   # province labels, kept inside the frame when saved
 
     def _(self, message: str) -> str:
         return gettext(self.lang, message)
@@ -132,9 +133,37 @@ def draw_outlines(ctx: MapContext) -> None:
         for name, (lon, lat) in spots.items():
             x, y = to_xy(lon, lat)
             label = PROVINCES_KO[name] if ctx.lang == "ko" else name
-            ax.text(x, y, label.upper() if ctx.lang == "en" else label, fontsize=7.2, color="#4d4d4d",
-                    ha="center", va="center", zorder=7, fontweight="bold", alpha=0.8,
-                    path_effects=_HALO)
+            ctx.labels.append(ax.text(x, y, label.upper() if ctx.lang == "en" else label, fontsize=7.2,
+                                      color="#4d4d4d", ha="center", va="center", zorder=7, fontweight="bold",
+                                      alpha=0.8, path_effects=_HALO))
+
+
+def fit_labels(ax, labels) -> None:
+    """Keep labels wholly inside the map frame, once the figure's layout is final (a map zoomed on a
+    launch cuts the west coast): slide a label sideways into the frame, unless it would then cover
+    another label, and hide it when its place is not on the map at all."""
+    ax.apply_aspect()
+    renderer = ax.figure.canvas.get_renderer()
+    inside = ax.get_window_extent(renderer).padded(-4)
+    placed, moved = [], []
+    for text in labels:
+        px, py = ax.transData.transform(text.get_position())
+        if not (inside.x0 <= px <= inside.x1 and inside.y0 <= py <= inside.y1):
+            text.set_visible(False)
+            continue
+        box = text.get_window_extent(renderer)
+        shift = max(0.0, inside.x0 - box.x0) - max(0.0, box.x1 - inside.x1)
+        if shift:
+            text.set_position(ax.transData.inverted().transform((px + shift, py)))
+            moved.append(text)
+        else:
+            placed.append(box)
+    for text in moved:
+        box = text.get_window_extent(renderer)
+        if any(box.overlaps(other) for other in placed):
+            text.set_visible(False)
+        else:
+            placed.append(box)
 
 
 def draw_cities(ctx: MapContext, n: int = 14) -> None:
@@ -265,6 +294,7 @@ def finish(ctx: MapContext, out: Path | str, *, title: str, subtitle: str, notes
         fig.text(0.02, y, note, fontsize=7.4, color="#555555", va="top", wrap=True)
         y -= 0.022
     fig.text(0.02, 0.008, sources.ATTRIBUTION, fontsize=6.5, color=MUTED, va="bottom")
+    fit_labels(ax, ctx.labels)
     with atomic_path(out) as tmp:
         fig.savefig(tmp, format="png", dpi=150)
     plt.close(fig)

@@ -104,11 +104,13 @@ def landing_map(out: Path | str, *, parcel_lon, parcel_lat, parcel_leaflets, dra
     ax.set_ylabel("")
     for text in ax.texts:
         text.set_clip_on(True)
-    return _finish(fig, out, title, subtitle, notes, lang)
+    return _finish(fig, out, title, subtitle, notes, lang, labels=(ax, ctx.labels))
 
 
-def _finish(fig, out, title: str, subtitle: str, notes: list[str], lang: str = "en") -> Path:
-    fig.subplots_adjust(left=0.02, right=0.98, top=0.885, bottom=0.185)
+def _finish(fig, out, title: str, subtitle: str, notes: list[str], lang: str = "en", labels=None) -> Path:
+    fig.subplots_adjust(left=0.02, right=0.98, top=0.872, bottom=0.185)   # room for a three-line subtitle
+    if labels is not None:
+        basemap.fit_labels(*labels)
     fig.text(0.02, 0.972, title, fontsize=15, fontweight="bold", color=basemap.INK, va="top")
     fig.text(0.02, 0.935, subtitle, fontsize=9, color="#444444", va="top", wrap=True)
     y = 0.128
