@@ -9,6 +9,7 @@ import typer
 
 from corridor.atomic import check_writable
 from corridor.channels.balloon.legal import LEGAL_NOTICE
+from corridor.channels.balloon.sites import keys as site_keys
 from corridor.cli.console import console, print_json, status
 from corridor.errors import CorridorError
 from corridor.i18n import check_language, gettext
@@ -91,7 +92,7 @@ def predict(
 
 @app.command()
 def windows(
-    site: Annotated[str, typer.Option("--site", help="Launch site key (paju, imjingak, gimpo, ganghwa, pocheon, cheorwon, yeoncheon).")],
+    site: Annotated[str, typer.Option("--site", help=f"Launch site key ({', '.join(site_keys())}).")],
     wind: Annotated[str, typer.Option("--wind", help=WIND_HELP)],
     out: Annotated[Optional[Path], typer.Option("--out", help="PNG chart to write.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,

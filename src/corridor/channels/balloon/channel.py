@@ -21,6 +21,7 @@ from corridor.channels.balloon.atmosphere import float_altitude_from_fill_m
 from corridor.channels.balloon.ensemble import Assumptions, EnsembleResult, LaunchPlan, fly
 from corridor.channels.balloon.interpolation import WindArrays
 from corridor.channels.balloon.legal import LEGAL_NOTICE
+from corridor.channels.balloon.sites import keys as site_keys
 from corridor.channels.balloon.sites import site as find_site
 from corridor.channels.base import Activity, ChannelSpec, Coverage, register
 from corridor.errors import CorridorError
@@ -32,8 +33,7 @@ MODEL_VERSION = "1"
 class LaunchSpec(ChannelSpec):
     """One balloon launch (the time is the activity's ``start``)."""
 
-    site: str | None = Field(None, description="shipped site key (paju, imjingak, gimpo, ganghwa, pocheon, cheorwon, "
-                                               "yeoncheon)")
+    site: str | None = Field(None, description=f"shipped site key ({', '.join(site_keys())})")
     lat: float | None = Field(None, ge=33.0, le=43.5, description="launch latitude, degrees north (instead of site)")
     lon: float | None = Field(None, ge=120.0, le=135.0, description="launch longitude, degrees east (instead of site)")
     balloons: int = Field(10, ge=1, le=10_000, description="balloons launched")
@@ -138,10 +138,8 @@ def summarize(values: np.ndarray) -> dict[str, float]:
     return {"median": float(med), "lower90": float(lo), "upper90": float(hi), "mean": float(np.mean(values))}
 
 
-#: Assumptions shown wherever a balloon estimate is.
+#: Assumptions shown wherever a balloon estimate is, after the wind's (:func:`wind_assumption`).
 ASSUMPTIONS = {
-    "wind": "Tawhiri-style interpolation of the given forecast; per-draw wind bias N(0, 2 m/s) per component "
-            "when only one forecast member is given; a single-step field is held constant in time",
     "flight": "climb 1.5–3 m/s to the float altitude ± 400 m, leak 0–0.15 m/s, timers ± 5 min, 10% timer failure "
               "(payload comes down with the envelope), envelope falls at 5 m/s after its last timer",
     "fall": "leaflets fall at a lognormal 0.9 m/s (σ_log 0.35) scaled by 1/sqrt(air density), glide 0–0.8 m/s; "
@@ -186,7 +184,7 @@ def evaluate(spec: LaunchSpec, start, wind: xr.Dataset | WindArrays, grid: Popul
         prob = landing.share_finding(found, grid.population[None, :]).astype(np.float32)
         cov = Coverage(activity_id=activity_id, channel="balloon", grid_key=grid.key, probability=prob,
                        model="Tawhiri-style RK4 trajectories with timed releases and leaflet fall",
-                       version=MODEL_VERSION, assumptions=dict(ASSUMPTIONS, wind=wind_assumption(arrays)),
+                       version=MODEL_VERSION, assumptions={"wind": wind_assumption(arrays), **ASSUMPTIONS},
                        extras={"site": (plan.lon_deg, plan.lat_deg), "leaflets_per_cell": per_cell,
                                "leaflet_shares": leaf, "envelope_shares": env,
                                "extrapolated_steps": res.extrapolated_steps})

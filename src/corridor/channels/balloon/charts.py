@@ -104,13 +104,14 @@ def landing_map(out: Path | str, *, parcel_lon, parcel_lat, parcel_leaflets, dra
     ax.set_ylabel("")
     for text in ax.texts:
         text.set_clip_on(True)
-    return _finish(fig, out, title, subtitle, notes, lang, labels=(ax, ctx.labels))
+    return _finish(fig, out, title, subtitle, notes, lang, ctx=ctx)
 
 
-def _finish(fig, out, title: str, subtitle: str, notes: list[str], lang: str = "en", labels=None) -> Path:
+def _finish(fig, out, title: str, subtitle: str, notes: list[str], lang: str = "en",
+            ctx: basemap.MapContext | None = None) -> Path:
     fig.subplots_adjust(left=0.02, right=0.98, top=0.872, bottom=0.185)   # room for a three-line subtitle
-    if labels is not None:
-        basemap.fit_labels(*labels)
+    if ctx is not None:
+        basemap.fit_labels(ctx.ax, ctx.labels)
     fig.text(0.02, 0.972, title, fontsize=15, fontweight="bold", color=basemap.INK, va="top")
     fig.text(0.02, 0.935, subtitle, fontsize=9, color="#444444", va="top", wrap=True)
     y = 0.128
