@@ -85,6 +85,7 @@ def _romanise(ko: str) -> str:
 
 
 def seed(url: str, n: int, seed_: int = 7) -> tuple[int, float]:
+    from corridor.access import members
     from corridor.archive import search as search_mod
     from corridor.archive.tables import (
         ArchiveAct,
@@ -96,14 +97,13 @@ def seed(url: str, n: int, seed_: int = 7) -> tuple[int, float]:
         ArchiveSegmentCode,
         ArchiveTranscript,
     )
-    from corridor.coalition import ledger
     from corridor.store import make_engine, session_scope, upgrade
 
     upgrade(url)
     engine = make_engine(url)
     with session_scope(engine) as s:
-        org_a = ledger.create_organisation(s, "Bench A").id
-        org_b = ledger.create_organisation(s, "Bench B").id
+        org_a = members.create_organisation(s, "Bench A").id
+        org_b = members.create_organisation(s, "Bench B").id
     rng = random.Random(seed_)
     t0 = time.perf_counter()
     batch = 5000
@@ -167,9 +167,9 @@ def seed(url: str, n: int, seed_: int = 7) -> tuple[int, float]:
 
 
 def measure(url: str, org_id: int, reps: int) -> dict[str, list[float]]:
+    from corridor.access.rules import ArchiveRole
     from corridor.archive import records
     from corridor.archive.search import Query
-    from corridor.coalition.permissions import ArchiveRole
     from corridor.store import make_engine
 
     engine = make_engine(url)

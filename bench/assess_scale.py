@@ -123,8 +123,8 @@ def part_whatif() -> None:
           f"p50 {1000 * statistics.median(times):.0f} ms, p95 {1000 * times[int(0.95 * len(times))]:.0f} ms, "
           f"max {1000 * times[-1]:.0f} ms")
     client = TestClient(create_app(demo_database_url(), evidence=demo_evidence_path()))
-    from corridor.coalition.accounts import hash_password
-    from corridor.coalition.tables import User
+    from corridor.access.accounts import hash_password
+    from corridor.access.tables import User
     from corridor.store import make_engine
     from corridor.store.engine import session_scope
 

@@ -36,10 +36,11 @@ POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 def seed(url: str) -> str:
     """Fill the ledger (through the ledger's own functions, validation and audit included)."""
+    from corridor.access import members
+    from corridor.access.accounts import new_api_token
+    from corridor.access.rules import Role, Visibility
+    from corridor.access.tables import ApiToken
     from corridor.coalition import ledger
-    from corridor.coalition.accounts import new_api_token
-    from corridor.coalition.permissions import Role, Visibility
-    from corridor.coalition.tables import ApiToken
     from corridor.store import make_engine, session_scope, upgrade
 
     upgrade(url)
@@ -48,10 +49,10 @@ def seed(url: str) -> str:
     t0 = time.perf_counter()
     with session_scope(engine) as s:
         for o in range(ORGS):
-            org = ledger.create_organisation(s, f"Organisation {o:02d}")
-            user = ledger.create_user(s, f"owner{o}@example.org", "a long pass phrase 1")
-            ledger.set_membership(s, user, org, Role.OWNER)
-            actor = ledger.actor_for(s, user)
+            org = members.create_organisation(s, f"Organisation {o:02d}")
+            user = members.create_user(s, f"owner{o}@example.org", "a long pass phrase 1")
+            members.set_membership(s, user, org, Role.OWNER)
+            actor = members.actor_for(s, user)
             if o == 0:
                 token, digest = new_api_token()
                 s.add(ApiToken(token_hash=digest, org_id=org.id, user_id=user.id, role="viewer"))

@@ -6,6 +6,6 @@ from argon2 import PasswordHasher
 
 @pytest.fixture(autouse=True)
 def fast_argon2(monkeypatch):
-    from corridor.coalition import accounts
+    from corridor.access import accounts
 
     monkeypatch.setattr(accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))

@@ -76,8 +76,9 @@ def build_ledger(url: str, *, progress: Progress = lambda _m: None) -> tuple[str
     Returns the demo user's name and a fresh random password. The demo user is an editor in every
     demo organisation (a coalition coordinator), so the dashboard shows the whole coalition.
     """
+    from corridor.access import members
+    from corridor.access.rules import Actor, Role, Visibility
     from corridor.coalition import ledger
-    from corridor.coalition.permissions import Actor, Role, Visibility
     from corridor.store import make_engine, upgrade
     from corridor.store.engine import session_scope
 
@@ -86,12 +87,12 @@ def build_ledger(url: str, *, progress: Progress = lambda _m: None) -> tuple[str
     password = secrets.token_urlsafe(12)
     try:
         with session_scope(engine) as s:
-            user = ledger.create_user(s, DEMO_USER, password, display_name="Demo coordinator")
+            user = members.create_user(s, DEMO_USER, password, display_name="Demo coordinator")
             for org_spec in coalition_spec()["organisations"]:
                 progress(f"ledger: {org_spec['name']}")
-                org = ledger.create_organisation(s, org_spec["name"])
+                org = members.create_organisation(s, org_spec["name"])
                 builder = Actor(user_id=0, roles={org.id: Role.OWNER}, label="demo builder")
-                ledger.set_membership(s, user, org, Role.EDITOR)
+                members.set_membership(s, user, org, Role.EDITOR)
                 for c in org_spec["campaigns"]:
                     camp = ledger.create_campaign(
                         s, builder, org_id=org.id, name=c["name"], channel=c["channel"], goal=c.get("goal", ""),
@@ -185,7 +186,7 @@ def run_demo(out: Path, *, draws: int = 200, progress: Progress = lambda _m: Non
              scheduler: str | None = None) -> DemoResult:
     """Build everything the demo shows into ``out`` (and the demo database); see the module notes."""
     from corridor.assess import assess, figures
-    from corridor.assess.ledger import items_from_ledger
+    from corridor.assess.items import items_from_ledger
     from corridor.store import make_engine
     from corridor.store.engine import session_scope
 

@@ -41,30 +41,30 @@ def engine(db_url):
 @pytest.fixture()
 def world(engine):
     """Orgs A and B, users per archive role in each, a campaign editor with no archive role, keys."""
+    from corridor.access import members
+    from corridor.access.rules import ArchiveRole, Role
     from corridor.archive import records
-    from corridor.coalition import ledger
-    from corridor.coalition.permissions import ArchiveRole, Role
 
     out = {"orgs": {}, "users": {}, "keys": {}}
     with session_scope(engine) as s:
         for key, name in (("A", "Free Voice"), ("B", "Sky Letters")):
-            org = ledger.create_organisation(s, name)
+            org = members.create_organisation(s, name)
             out["orgs"][key] = org.id
             for role in ArchiveRole:
-                user = ledger.create_user(s, f"{role.value}-{key}".lower(), "a long pass phrase 1")
-                ledger.set_membership(s, user, org, Role.VIEWER)
+                user = members.create_user(s, f"{role.value}-{key}".lower(), "a long pass phrase 1")
+                members.set_membership(s, user, org, Role.VIEWER)
                 records.grant_role(s, user, org, role)
                 out["users"][(key, role.value)] = user.id
-            editor = ledger.create_user(s, f"editor-{key}".lower(), "a long pass phrase 1")
-            ledger.set_membership(s, editor, org, Role.EDITOR)
+            editor = members.create_user(s, f"editor-{key}".lower(), "a long pass phrase 1")
+            members.set_membership(s, editor, org, Role.EDITOR)
             out["users"][(key, "editor")] = editor.id
             out["keys"][key] = records.create_key(s, org.id, passphrase=KEY_PASSPHRASE)
     return out
 
 
 def clerk(s, world, org_key, role):
+    from corridor.access.tables import User
     from corridor.archive import records
-    from corridor.coalition.tables import User
 
     return records.clerk_for(s, s.get(User, world["users"][(org_key, role)]))
 

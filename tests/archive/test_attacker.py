@@ -77,8 +77,8 @@ def test_wrapped_key_in_the_database_needs_the_passphrase(engine, world):
 def test_unsealing_needs_the_reviewer_role_and_is_audited(engine, world):
     import pytest
 
-    from corridor.coalition.ledger import Forbidden, NotFound
-    from corridor.coalition.tables import AuditEntry
+    from corridor.access.errors import Forbidden, NotFound
+    from corridor.access.tables import AuditEntry
 
     with session_scope(engine) as s:
         p, _ = add_witness(s, world)

@@ -19,17 +19,17 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture()
 def app(db_url, world):
+    from corridor.access import members
+    from corridor.access.rules import ArchiveRole, Role
+    from corridor.access.tables import Organisation
     from corridor.archive import records
-    from corridor.coalition import ledger
-    from corridor.coalition.permissions import ArchiveRole, Role
-    from corridor.coalition.tables import Organisation
     from corridor.web.app import create_app
 
     application = create_app(db_url)
     with session_scope(application.state.engine) as s:
         org = s.get(Organisation, world["orgs"]["A"])
-        user = ledger.create_user(s, "archivist-a", "a long pass phrase 1")
-        ledger.set_membership(s, user, org, Role.VIEWER)
+        user = members.create_user(s, "archivist-a", "a long pass phrase 1")
+        members.set_membership(s, user, org, Role.VIEWER)
         for role in ArchiveRole:
             records.grant_role(s, user, org, role)
     yield application

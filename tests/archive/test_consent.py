@@ -8,11 +8,11 @@ import json
 import pytest
 import sqlalchemy as sa
 
+from corridor.access import audit
+from corridor.access.errors import Forbidden
+from corridor.access.tables import AuditEntry
 from corridor.archive import exports, records
 from corridor.archive.consent import Use
-from corridor.coalition import ledger
-from corridor.coalition.ledger import Forbidden
-from corridor.coalition.tables import AuditEntry
 from corridor.store import session_scope
 from tests.archive.conftest import add_witness, approve_all, clerk
 
@@ -110,5 +110,5 @@ def test_only_reviewers_export_and_every_export_is_audited(engine, world):
                             .order_by(AuditEntry.seq)).scalars().all()
         assert [a.entity_id for a in audited] == [str(r.id) for r in rows]
         assert all(a.actor == rv.label and a.org_id == world["orgs"]["A"] for a in audited)
-        n, broken = ledger.verify_audit(s)
+        n, broken = audit.verify_audit(s)
         assert broken is None and n > len(rows)

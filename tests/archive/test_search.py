@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from corridor.access.errors import NotFound
 from corridor.archive import records
 from corridor.archive import search as search_mod
 from corridor.archive.search import Query, fts5_query, search_text, tsquery
-from corridor.coalition.ledger import NotFound
 from corridor.store import session_scope
 from tests.archive.conftest import add_witness, clerk
 
@@ -49,7 +49,7 @@ def test_words_filters_and_consent(engine, world):
 
 
 def test_search_respects_roles(engine, world):
-    from corridor.coalition.tables import User
+    from corridor.access.tables import User
 
     with session_scope(engine) as s:
         add_witness(s, world)

@@ -1,7 +1,7 @@
 import pytest
-from tests.fast_hashing import fast_argon2  # noqa: F401  (cheap hashing for many accounts)
 
 from corridor.store import make_engine, session_scope, upgrade
+from tests.fast_hashing import fast_argon2  # noqa: F401  (cheap hashing for many accounts)
 
 
 @pytest.fixture()
@@ -16,15 +16,15 @@ def engine(db_url):
 @pytest.fixture()
 def coalition(engine):
     """Two organisations with an owner, an editor and a viewer each."""
-    from corridor.coalition import ledger
-    from corridor.coalition.permissions import Role
+    from corridor.access import members
+    from corridor.access.rules import Role
 
     people = {}
     with session_scope(engine) as s:
         for org_name in ("Free Voice", "Sky Letters"):
-            org = ledger.create_organisation(s, org_name)
+            org = members.create_organisation(s, org_name)
             for role in Role:
-                user = ledger.create_user(s, f"{role.value}@{org_name.split()[0].lower()}", "a long pass phrase 1")
-                ledger.set_membership(s, user, org, role)
+                user = members.create_user(s, f"{role.value}@{org_name.split()[0].lower()}", "a long pass phrase 1")
+                members.set_membership(s, user, org, role)
                 people[(org_name, role)] = (user.id, org.id)
     return people

@@ -3,8 +3,16 @@
 import pyotp
 import pytest
 
-from corridor.coalition.accounts import (LoginThrottle, hash_password, new_api_token, new_totp_secret,
-                                         token_hash, totp_uri, verify_password, verify_totp)
+from corridor.access.accounts import (
+    LoginThrottle,
+    hash_password,
+    new_api_token,
+    new_totp_secret,
+    token_hash,
+    totp_uri,
+    verify_password,
+    verify_totp,
+)
 from corridor.errors import CorridorError
 
 

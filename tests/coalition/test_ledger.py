@@ -5,9 +5,12 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
-from corridor.coalition import ledger
-from corridor.coalition.permissions import Role, Visibility
-from corridor.coalition.tables import ActivityRecord, User
+from corridor import access
+from corridor.access import audit, members
+from corridor.access.rules import Role, Visibility
+from corridor.access.tables import User
+from corridor.coalition import aggregates, exchange, ledger
+from corridor.coalition.tables import ActivityRecord
 from corridor.errors import CorridorError
 from corridor.store import session_scope
 
@@ -15,7 +18,7 @@ LS = {"lon": 126.70, "lat": 37.90, "sound_power_db": 160}
 
 
 def actor(s, people, org, role):
-    return ledger.actor_for(s, s.get(User, people[(org, role)][0]))
+    return members.actor_for(s, s.get(User, people[(org, role)][0]))
 
 
 def make_campaign(engine, people, org="Free Voice"):
@@ -34,7 +37,7 @@ def test_private_until_shared_and_never_writable_by_others(engine, coalition):
     with session_scope(engine) as s:
         other = actor(s, coalition, "Sky Letters", Role.OWNER)
         assert ledger.visible_campaigns(s, other) == []
-        with pytest.raises(ledger.NotFound):
+        with pytest.raises(access.NotFound):
             ledger.get_campaign(s, other, cid)
         owner = actor(s, coalition, "Free Voice", Role.OWNER)
         c = ledger.get_campaign(s, owner, cid)
@@ -44,9 +47,9 @@ def test_private_until_shared_and_never_writable_by_others(engine, coalition):
     with session_scope(engine) as s:
         other = actor(s, coalition, "Sky Letters", Role.VIEWER)
         assert [c.id for c in ledger.visible_campaigns(s, other)] == [cid]
-        with pytest.raises(ledger.Forbidden):
+        with pytest.raises(access.Forbidden):
             ledger.update_campaign(s, other, cid, name="mine now")
-        with pytest.raises(ledger.Forbidden):
+        with pytest.raises(access.Forbidden):
             ledger.set_visibility(s, actor(s, coalition, "Sky Letters", Role.OWNER), cid, Visibility.PRIVATE)
 
 
@@ -55,10 +58,10 @@ def test_roles_inside_an_organisation(engine, coalition):
     with session_scope(engine) as s:
         viewer = actor(s, coalition, "Free Voice", Role.VIEWER)
         assert ledger.get_campaign(s, viewer, cid).name == "Border sound"
-        with pytest.raises(ledger.Forbidden):
+        with pytest.raises(access.Forbidden):
             ledger.update_campaign(s, viewer, cid, name="x")
         editor = actor(s, coalition, "Free Voice", Role.EDITOR)
-        with pytest.raises(ledger.Forbidden):
+        with pytest.raises(access.Forbidden):
             ledger.set_visibility(s, editor, cid, Visibility.COALITION)   # sharing is the owner's call
         ledger.update_campaign(s, editor, cid, name="Border sound 2")
 
@@ -66,12 +69,12 @@ def test_roles_inside_an_organisation(engine, coalition):
 def test_owner_cannot_grant_more_than_held(engine, coalition):
     with session_scope(engine) as s:
         editor = actor(s, coalition, "Free Voice", Role.EDITOR)
-        newbie = ledger.create_user(s, "newbie@fv", "another long phrase")
+        newbie = members.create_user(s, "newbie@fv", "another long phrase")
         org = s.get(ledger.Organisation, coalition[("Free Voice", Role.EDITOR)][1])
-        with pytest.raises(ledger.Forbidden):
-            ledger.set_membership(s, newbie, org, Role.OWNER, granter=editor)
+        with pytest.raises(access.Forbidden):
+            members.set_membership(s, newbie, org, Role.OWNER, granter=editor)
         owner = actor(s, coalition, "Free Voice", Role.OWNER)
-        ledger.set_membership(s, newbie, org, Role.EDITOR, granter=owner)
+        members.set_membership(s, newbie, org, Role.EDITOR, granter=owner)
 
 
 def test_invalid_activity_writes_nothing(engine, coalition):
@@ -91,13 +94,13 @@ def test_aggregates_suppress_small_cells(engine, coalition):
     cid = make_campaign(engine, coalition)
     with session_scope(engine) as s:
         owner = actor(s, coalition, "Free Voice", Role.OWNER)
-        assert ledger.aggregates(s) == []          # nothing published yet
+        assert aggregates.aggregates(s) == []          # nothing published yet
         ledger.set_visibility(s, owner, cid, Visibility.AGGREGATE)
         for i in range(3):
             ledger.add_activity(s, owner, cid, {"id": f"agg-{i}", "start": "2024-07-0%dT22:00+09:00" % (i + 1),
                                                 "spec": LS, "provinces": ["Kangwon"]})
     with session_scope(engine) as s:
-        rows = {(r["province"], r["month"]): r["activities"] for r in ledger.aggregates(s)}
+        rows = {(r["province"], r["month"]): r["activities"] for r in aggregates.aggregates(s)}
         assert rows[("Kangwon", "2024-07")] == 3
         assert rows[("North Hwanghae", "2024-06")] == "< 3"
 
@@ -105,14 +108,14 @@ def test_aggregates_suppress_small_cells(engine, coalition):
 def test_audit_chain_records_every_write_and_detects_tampering(engine, coalition):
     make_campaign(engine, coalition)
     with session_scope(engine) as s:
-        n, broken = ledger.verify_audit(s)
+        n, broken = audit.verify_audit(s)
         assert broken is None and n >= 10          # orgs, users, memberships, campaign, activity
-        actions = [e.action for e in ledger.iter_audit(s)]
+        actions = [e.action for e in audit.iter_audit(s)]
         assert actions[-2:] == ["campaign.create", "activity.create"]
     with engine.begin() as conn:
         conn.execute(text("UPDATE audit_log SET actor = 'user:999' WHERE seq = 3"))
     with session_scope(engine) as s:
-        assert ledger.verify_audit(s)[1].seq == 3
+        assert audit.verify_audit(s)[1].seq == 3
 
 
 def test_import_is_all_or_nothing(engine, coalition):
@@ -123,12 +126,12 @@ def test_import_is_all_or_nothing(engine, coalition):
     with pytest.raises(CorridorError) as err:
         with session_scope(engine) as s:
             owner = actor(s, coalition, "Sky Letters", Role.OWNER)
-            ledger.import_rows(s, owner, coalition[("Sky Letters", Role.OWNER)][1], rows, source="in.csv")
+            exchange.import_rows(s, owner, coalition[("Sky Letters", Role.OWNER)][1], rows, source="in.csv")
     assert "in.csv row 4" in str(err.value) and "spec.band_hz" in str(err.value)
     with session_scope(engine) as s:
         assert ledger.counts(s)["activities"] == 0
         owner = actor(s, coalition, "Sky Letters", Role.OWNER)
-        report = ledger.import_rows(s, owner, coalition[("Sky Letters", Role.OWNER)][1], rows[:1], source="in.csv")
+        report = exchange.import_rows(s, owner, coalition[("Sky Letters", Role.OWNER)][1], rows[:1], source="in.csv")
         assert report == {"activities": 1, "campaigns": 1}
 
 

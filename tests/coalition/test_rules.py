@@ -4,10 +4,9 @@ from datetime import date
 
 import pytest
 
-from corridor.coalition.audit import GENESIS, entry_hash, state_hash, verify_chain
+from corridor.access.audit import GENESIS, entry_hash, state_hash, verify_chain
+from corridor.access.rules import FOREIGN_ACTIONS, ROLE_ACTIONS, Action, Actor, Role, Visibility, allowed, can_grant
 from corridor.coalition.currency import to_usd
-from corridor.coalition.permissions import (FOREIGN_ACTIONS, ROLE_ACTIONS, Action, Actor, Role,
-                                            Visibility, allowed, can_grant)
 from corridor.errors import CorridorError
 
 OWN, OTHER = 1, 2

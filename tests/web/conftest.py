@@ -1,19 +1,20 @@
 """A real app on a migrated SQLite file, with two organisations and tokens for every role."""
 
 import re
-from tests.fast_hashing import fast_argon2  # noqa: F401  (cheap hashing for many accounts)
 import warnings
 
 import pytest
+
+from tests.fast_hashing import fast_argon2  # noqa: F401  (cheap hashing for many accounts)
 
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 
 from fastapi.testclient import TestClient  # noqa: E402
 
-from corridor.coalition import ledger  # noqa: E402
-from corridor.coalition.accounts import new_api_token  # noqa: E402
-from corridor.coalition.permissions import Role  # noqa: E402
-from corridor.coalition.tables import ApiToken  # noqa: E402
+from corridor.access import members  # noqa: E402
+from corridor.access.accounts import new_api_token  # noqa: E402
+from corridor.access.rules import Role  # noqa: E402
+from corridor.access.tables import ApiToken  # noqa: E402
 from corridor.store import session_scope  # noqa: E402
 from corridor.web.app import create_app  # noqa: E402
 
@@ -34,11 +35,11 @@ def world(app):
     out = {"tokens": {}, "orgs": {}, "users": {}}
     with session_scope(app.state.engine) as s:
         for key, name in (("A", "Free Voice"), ("B", "Sky Letters")):
-            org = ledger.create_organisation(s, name)
+            org = members.create_organisation(s, name)
             out["orgs"][key] = org.id
             for role in Role:
-                user = ledger.create_user(s, f"{role.value}-{key}".lower(), PASSWORD)
-                ledger.set_membership(s, user, org, role)
+                user = members.create_user(s, f"{role.value}-{key}".lower(), PASSWORD)
+                members.set_membership(s, user, org, role)
                 token, digest = new_api_token()
                 s.add(ApiToken(token_hash=digest, org_id=org.id, user_id=user.id, role=role.value))
                 out["tokens"][(key, role)] = token

@@ -6,9 +6,10 @@ No route ever returns another organisation's private record; every forbidden cas
 import pytest
 from fastapi.routing import APIRoute
 
+from corridor.access import members
+from corridor.access.rules import Role, Visibility
+from corridor.access.tables import User
 from corridor.coalition import ledger
-from corridor.coalition.permissions import Role, Visibility
-from corridor.coalition.tables import User
 from corridor.store import session_scope
 from tests.web.conftest import LS, bearer
 
@@ -57,7 +58,7 @@ def test_the_matrix_covers_every_route(app):
 
 def seed(app, world, visibility):
     with session_scope(app.state.engine) as s:
-        owner = ledger.actor_for(s, s.get(User, world["users"][("A", Role.OWNER)]))
+        owner = members.actor_for(s, s.get(User, world["users"][("A", Role.OWNER)]))
         c = ledger.create_campaign(s, owner, org_id=world["orgs"]["A"], name=f"Campaign {SECRET}",
                                    channel="loudspeaker", start_date=__import__("datetime").date(2024, 6, 1))
         a = ledger.add_activity(s, owner, c.id, {"id": f"act-{SECRET}", "start": "2024-06-01T22:00:00Z",
@@ -106,7 +107,7 @@ def test_a_token_acts_only_for_its_organisation(app, world, client):
     with session_scope(app.state.engine) as s:
         user = s.get(User, world["users"][("B", Role.OWNER)])
         org_a = s.get(ledger.Organisation, world["orgs"]["A"])
-        ledger.set_membership(s, user, org_a, Role.EDITOR)
+        members.set_membership(s, user, org_a, Role.EDITOR)
     token_b = world["tokens"][("B", Role.OWNER)]
     assert client.get(f"/api/v1/campaigns/{ids['campaign_id']}", headers=bearer(token_b)).status_code == 404
     assert SECRET not in client.get("/api/v1/campaigns", headers=bearer(token_b)).text

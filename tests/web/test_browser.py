@@ -5,9 +5,10 @@ from datetime import date
 
 import pytest
 
+from corridor.access import members
+from corridor.access.rules import Role, Visibility
+from corridor.access.tables import User
 from corridor.coalition import ledger
-from corridor.coalition.permissions import Role, Visibility
-from corridor.coalition.tables import User
 from corridor.store import session_scope
 from tests.web.browser import chromium_page, live_server
 from tests.web.conftest import PASSWORD
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.browser
 def test_sign_in_create_radio_campaign_see_collision_switch_to_korean(app, world, tmp_path):
     # Organisation B shares a schedule on 7590 kHz, 15:00–16:00 UTC.
     with session_scope(app.state.engine) as s:
-        owner_b = ledger.actor_for(s, s.get(User, world["users"][("B", Role.OWNER)]))
+        owner_b = members.actor_for(s, s.get(User, world["users"][("B", Role.OWNER)]))
         c = ledger.create_campaign(s, owner_b, org_id=world["orgs"]["B"], name="Evening news", channel="radio",
                                    start_date=date(2026, 10, 25))
         ledger.add_activity(s, owner_b, c.id, {"id": "sl-evening", "title": "Evening news",
@@ -73,8 +74,8 @@ def test_sign_in_create_radio_campaign_see_collision_switch_to_korean(app, world
 
 def test_a_private_schedule_collides_without_revealing_itself(app, world):
     with session_scope(app.state.engine) as s:
-        owner_b = ledger.actor_for(s, s.get(User, world["users"][("B", Role.OWNER)]))
-        editor_a = ledger.actor_for(s, s.get(User, world["users"][("A", Role.EDITOR)]))
+        owner_b = members.actor_for(s, s.get(User, world["users"][("B", Role.OWNER)]))
+        editor_a = members.actor_for(s, s.get(User, world["users"][("A", Role.EDITOR)]))
         cb = ledger.create_campaign(s, owner_b, org_id=world["orgs"]["B"], name="Secret", channel="radio",
                                     start_date=date(2026, 10, 25))
         ledger.add_activity(s, owner_b, cb.id, {"id": "secret-slot", "start": "2026-10-25T15:00:00Z", "spec": RADIO})

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from corridor.access.rules import Actor, Role, Visibility
 from corridor.coalition import ledger
-from corridor.coalition.permissions import Actor, Role, Visibility
 from corridor.store.engine import session_scope
 from tests.web.conftest import LS, login
 

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
+from corridor.access.rules import Actor, Role
 from corridor.coalition import ledger
-from corridor.coalition.permissions import Actor, Role
 from corridor.store.engine import session_scope
 from tests.web.conftest import bearer
 

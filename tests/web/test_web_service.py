@@ -5,8 +5,8 @@ from datetime import datetime, timedelta, timezone
 import pyotp
 from sqlalchemy import update
 
-from corridor.coalition.permissions import Role
-from corridor.coalition.tables import WebSession
+from corridor.access.rules import Role
+from corridor.access.tables import WebSession
 from corridor.store import session_scope
 from tests.web.conftest import LS, bearer, csrf_of, login
 
@@ -148,24 +148,25 @@ def test_activity_form_shows_the_channel_models_error(client, world):
 
 
 def test_revoked_and_expired_tokens_stop_working_at_once(app, client, world):
+    from corridor.access import audit, members
+    from corridor.access.tables import ApiToken, User
     from corridor.coalition import ledger
-    from corridor.coalition.tables import ApiToken, User
 
     with session_scope(app.state.engine) as s:
         user = s.get(User, world["users"][("A", Role.EDITOR)])
         org = s.get(ledger.Organisation, world["orgs"]["A"])
-        token, record = ledger.create_token(s, user, org, Role.VIEWER, name="script")
+        token, record = members.create_token(s, user, org, Role.VIEWER, name="script")
         token_id = record.id
     assert client.get("/api/v1/campaigns", headers=bearer(token)).status_code == 200
     with session_scope(app.state.engine) as s:
-        ledger.revoke_token(s, token_id)
+        members.revoke_token(s, token_id)
     assert client.get("/api/v1/campaigns", headers=bearer(token)).status_code == 401
     other = world["tokens"][("A", Role.VIEWER)]
     assert client.get("/api/v1/campaigns", headers=bearer(other)).status_code == 200
     with session_scope(app.state.engine) as s:
         s.execute(update(ApiToken).where(ApiToken.role == "viewer")
                   .values(expires_at=datetime.now(timezone.utc) - timedelta(seconds=1)))
-        ledger.append_audit(s, actor="test", org_id=None, action="token.expire", entity="api_token",
+        audit.append_audit(s, actor="test", org_id=None, action="token.expire", entity="api_token",
                             entity_id="*", before=None, after=None)
     assert client.get("/api/v1/campaigns", headers=bearer(other)).status_code == 401
     valid = world["tokens"][("B", Role.EDITOR)]          # pages are for browsers: a token is not a sign-in

@@ -26,6 +26,7 @@ from sqlalchemy import Table, delete, func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from corridor.access.tables import Organisation
 from corridor.archive import files as files_mod
 from corridor.archive import sealing
 from corridor.archive.tables import (
@@ -45,7 +46,6 @@ from corridor.archive.tables import (
     ArchiveSegmentCode,
     ArchiveTranscript,
 )
-from corridor.coalition.tables import Organisation
 from corridor.errors import CorridorError
 
 MAGIC = b"CORRIDOR-ARCHIVE-BACKUP-1\n"
@@ -148,8 +148,8 @@ def read_backup(blob: bytes, passphrase: str, *, source: str = "backup") -> dict
 def restore(engine: Engine, blob: bytes, passphrase: str, *, source: str = "backup",
             files_dir: Path | None = None, audit_actor: str = "admin") -> dict:
     """Replace the archive with the backup's content, all or nothing. Returns rows per table."""
+    from corridor.access.audit import append_audit
     from corridor.archive.search import ensure_index
-    from corridor.coalition.ledger import append_audit
 
     doc = read_backup(blob, passphrase, source=source)
     tables = doc["tables"]

@@ -29,6 +29,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from corridor.access.rules import ArchiveAction
 from corridor.archive import consent as consent_mod
 from corridor.archive import thesaurus
 from corridor.archive.consent import Use
@@ -49,7 +50,6 @@ from corridor.archive.tables import (
     ArchiveInterview,
     ArchivePerson,
 )
-from corridor.coalition.permissions import ArchiveAction
 from corridor.errors import CorridorError
 
 FORMAT_VERSION = 1

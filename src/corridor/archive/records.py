@@ -3,7 +3,7 @@
 Functions take a SQLAlchemy ``Session`` and a :class:`Clerk` (who is acting, with their archive
 roles). Like the ledger they never commit: the caller owns the transaction. Every write and
 every export, unsealing and search-sharing appends to the hash-chained audit log
-(:func:`corridor.coalition.ledger.append_audit`) in the same transaction; audit entries carry
+(:func:`corridor.access.audit.append_audit`) in the same transaction; audit entries carry
 hashes of states, never the text of a testimony or an identity.
 """
 
@@ -20,6 +20,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from corridor.access.audit import append_audit
+from corridor.access.errors import Forbidden, NotFound
+from corridor.access.rules import (
+    Actor,
+    ArchiveAction,
+    ArchiveRole,
+    archive_allowed,
+    can_grant_archive,
+)
+from corridor.access.tables import Organisation, User
 from corridor.archive import consent as consent_mod
 from corridor.archive import redact, sealing, thesaurus
 from corridor.archive import search as search_mod
@@ -42,15 +52,6 @@ from corridor.archive.tables import (
     ArchiveSegmentCode,
     ArchiveTranscript,
 )
-from corridor.coalition.ledger import Forbidden, NotFound, append_audit
-from corridor.coalition.permissions import (
-    Actor,
-    ArchiveAction,
-    ArchiveRole,
-    archive_allowed,
-    can_grant_archive,
-)
-from corridor.coalition.tables import Organisation, User
 from corridor.errors import CorridorError
 from corridor.geo.names import PROVINCES, resolve_province
 
@@ -585,8 +586,13 @@ def search(s: Session, clerk: Clerk, org_id: int, query: search_mod.Query) -> se
 def save_search(s: Session, clerk: Clerk, org_id: int, query: search_mod.Query) -> str:
     """Keep a search under a random token; its URL then shows no search terms."""
     _require(clerk, ArchiveAction.SEARCH, org_id)
+    import json
+
+    from corridor.access.serverkey import seal
+
     token = secrets.token_urlsafe(18)
-    s.add(ArchiveSavedSearch(token=token, org_id=org_id, user_id=clerk.user_id, params=query.as_params()))
+    sealed = seal(json.dumps(query.as_params(), ensure_ascii=False).encode(), f"search:{token}")
+    s.add(ArchiveSavedSearch(token=token, org_id=org_id, user_id=clerk.user_id, sealed_params=sealed))
     s.flush()
     return token
 
@@ -597,4 +603,8 @@ def load_search(s: Session, clerk: Clerk, token: str) -> tuple[int, search_mod.Q
     row = s.get(ArchiveSavedSearch, token) if re.fullmatch(r"[A-Za-z0-9_-]{10,43}", token or "") else None
     if row is None or not clerk.may(ArchiveAction.SEARCH, row.org_id):
         raise NotFound("no such search")
-    return row.org_id, search_mod.Query(**row.params)
+    import json
+
+    from corridor.access.serverkey import open_sealed
+
+    return row.org_id, search_mod.Query(**json.loads(open_sealed(row.sealed_params, f"search:{token}")))

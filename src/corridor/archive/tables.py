@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from corridor.access.tables import ArchiveMembership  # noqa: F401  (owned by the access core)
 from corridor.store.base import Base
 
 
@@ -54,17 +55,6 @@ class ArchiveKey(Base):
     wrapped_private_key: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-
-class ArchiveMembership(Base):
-    """One archive role of one user in one organisation (a user may hold several)."""
-
-    __tablename__ = "archive_membership"
-    __table_args__ = (UniqueConstraint("user_id", "org_id", "role"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
-    role: Mapped[str] = mapped_column(String(20))
 
 
 class ArchivePerson(Base):
@@ -310,5 +300,6 @@ class ArchiveSavedSearch(Base):
     token: Mapped[str] = mapped_column(String(43), primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
-    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: The search's parameters, sealed with the server key (never kept as plain text).
+    sealed_params: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -101,8 +101,8 @@ def recover_key(key_out: Annotated[Path, typer.Option("--key-out", help="Where t
 def grant(username: str, org: Org,
           role: Annotated[str, typer.Option("--role", help="interviewer, coder or reviewer.")], db: Db = None) -> None:
     """Give a user an archive role in an organisation."""
+    from corridor.access.rules import ArchiveRole
     from corridor.archive import records
-    from corridor.coalition.permissions import ArchiveRole
     from corridor.store import session_scope
 
     try:

@@ -36,7 +36,7 @@ def ledger_items(db: str | None, *, scope: str = "all"):
     """The ledger's activities; an empty default ledger falls back to the demo coalition."""
     import os
 
-    from corridor.assess.ledger import items_from_ledger
+    from corridor.assess.items import items_from_ledger
     from corridor.store import make_engine, upgrade
     from corridor.store.engine import ENV_URL, session_scope
 

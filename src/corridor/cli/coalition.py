@@ -33,7 +33,7 @@ def _engine(db: str | None):
 
 
 def _org(s, name: str):
-    from corridor.coalition.tables import Organisation
+    from corridor.access.tables import Organisation
 
     org = s.execute(select(Organisation).where(Organisation.name == name)).scalar_one_or_none()
     if org is None:
@@ -43,7 +43,7 @@ def _org(s, name: str):
 
 
 def _role(value: str):
-    from corridor.coalition.permissions import Role
+    from corridor.access.rules import Role
 
     try:
         return Role(value)
@@ -53,13 +53,13 @@ def _role(value: str):
 
 def _user(s, username: str):
     """The account called ``username`` (case-insensitive), or None."""
-    from corridor.coalition.tables import User
+    from corridor.access.tables import User
 
     return s.execute(select(User).where(User.username == username.strip().lower())).scalar_one_or_none()
 
 
 def _admin(org_id: int, what: str):
-    from corridor.coalition.permissions import Actor, Role
+    from corridor.access.rules import Actor, Role
 
     return Actor(0, {org_id: Role.OWNER}, label=f"cli:{what}")
 
@@ -80,12 +80,12 @@ def db_upgrade(db: Db = None) -> None:
 @org_app.command("create")
 def org_create(name: Annotated[str, typer.Argument(help="Organisation name.")], db: Db = None) -> None:
     """Create an organisation."""
-    from corridor.coalition import ledger
+    from corridor.access import members
     from corridor.store import session_scope
 
     engine = _engine(db)
     with session_scope(engine) as s:
-        org = ledger.create_organisation(s, name)
+        org = members.create_organisation(s, name)
         console.print(f"Created organisation [bold]{org.name}[/] (id {org.id})")
 
 
@@ -98,8 +98,8 @@ def user_add(
     db: Db = None,
 ) -> None:
     """Create an account (or add an existing one to another organisation) with a role."""
-    from corridor.coalition import ledger
-    from corridor.coalition.permissions import Role
+    from corridor.access import members
+    from corridor.access.rules import Role
     from corridor.store import session_scope
 
     role_ = _role(role)
@@ -112,8 +112,8 @@ def user_add(
                 password = sys.stdin.readline().rstrip("\n")
             else:
                 password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-            user = ledger.create_user(s, username, password)
-        ledger.set_membership(s, user, organisation, role_)
+            user = members.create_user(s, username, password)
+        members.set_membership(s, user, organisation, role_)
         note = " (an owner must set up two-factor authentication at first sign-in)" if role_ is Role.OWNER else ""
         console.print(f"{user.username} is {role_.value} of {organisation.name}{note}")
 
@@ -124,14 +124,14 @@ def import_hxl(
     db: Db = None,
 ) -> None:
     """Import activities from HXL CSV: every row is checked first; all rows or none."""
-    from corridor.coalition import hxl, ledger
+    from corridor.coalition import exchange, hxl
     from corridor.store import session_scope
 
     rows = hxl.read_hxl(file)
     engine = _engine(db)
     with session_scope(engine) as s:
         organisation = _org(s, org)
-        report = ledger.import_rows(s, _admin(organisation.id, "import"), organisation.id, rows, source=str(file))
+        report = exchange.import_rows(s, _admin(organisation.id, "import"), organisation.id, rows, source=str(file))
     console.print(f"Imported {report['activities']} activities into {report['campaigns']} campaign(s) of {org}")
 
 
@@ -141,16 +141,16 @@ def export_hxl(
     db: Db = None,
 ) -> None:
     """Export the activities an organisation may read (its own and shared ones) as HXL CSV."""
+    from corridor.access.rules import Actor, Role
     from corridor.atomic import check_writable
-    from corridor.coalition import hxl, ledger
-    from corridor.coalition.permissions import Actor, Role
+    from corridor.coalition import exchange, hxl
     from corridor.store import session_scope
 
     check_writable(out)
     engine = _engine(db)
     with session_scope(engine) as s:
         organisation = _org(s, org)
-        rows = ledger.export_rows(s, Actor(0, {organisation.id: Role.VIEWER}, label="cli:export"))
+        rows = exchange.export_rows(s, Actor(0, {organisation.id: Role.VIEWER}, label="cli:export"))
         hxl.write_hxl(rows, out)
     console.print(f"Wrote {len(rows)} activities to {out}")
 
@@ -158,12 +158,12 @@ def export_hxl(
 @audit_app.command("verify")
 def audit_verify(db: Db = None) -> None:
     """Check the audit log's hash chain; exit 1 and name the first bad entry if it was altered."""
-    from corridor.coalition import ledger
+    from corridor.access import audit
     from corridor.store import session_scope
 
     engine = _engine(db)
     with session_scope(engine) as s:
-        n, broken = ledger.verify_audit(s)
+        n, broken = audit.verify_audit(s)
     if broken is None:
         console.print(f"Audit log intact: {n} entries")
         return
@@ -212,7 +212,7 @@ def token_create(
     db: Db = None,
 ) -> None:
     """Create an API token; it is printed once and only its hash is stored."""
-    from corridor.coalition import ledger
+    from corridor.access import members
     from corridor.store import session_scope
 
     role_ = _role(role)
@@ -222,7 +222,7 @@ def token_create(
         user = _user(s, username)
         if user is None:
             raise CorridorError("no such user", field="username", value=username)
-        token, record = ledger.create_token(s, user, organisation, role_, name=name)
+        token, record = members.create_token(s, user, organisation, role_, name=name)
         token_id = record.id
     console.print(f"Token {token_id} for {username} in {org} ({role_.value}); store it now, it is not shown again:")
     print(token)
@@ -231,10 +231,10 @@ def token_create(
 @token_app.command("revoke")
 def token_revoke(token_id: Annotated[int, typer.Argument(help="The token's number.")], db: Db = None) -> None:
     """Revoke an API token."""
-    from corridor.coalition import ledger
+    from corridor.access import members
     from corridor.store import session_scope
 
     engine = _engine(db)
     with session_scope(engine) as s:
-        ledger.revoke_token(s, token_id)
+        members.revoke_token(s, token_id)
     console.print(f"Token {token_id} revoked")

@@ -19,9 +19,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from corridor.coalition import hxl, ledger
-from corridor.coalition.permissions import Role, Visibility
-from corridor.coalition.tables import ActivityRecord, Campaign, Organisation
+from corridor.access import audit, members
+from corridor.access.rules import Role, Visibility
+from corridor.access.tables import Organisation
+from corridor.coalition import aggregates, coordination, exchange, hxl, ledger
+from corridor.coalition.tables import ActivityRecord, Campaign
 from corridor.web.app import DB
 from corridor.web.auth import Identity, check_csrf, identify, is_owner_anywhere, ledger_version
 
@@ -185,7 +187,7 @@ def activity_out(a: ActivityRecord) -> ActivityOut:
 @router.get("/orgs", response_model=list[OrgOut])
 def list_orgs(s: Session = DB, ident: Identity = Depends(identity_required)):
     """Organisations you belong to, with your role in each."""
-    return [OrgOut(id=o.id, name=o.name, role=ident.actor.roles[o.id]) for o in ledger.organisations_of(s, ident.actor)]
+    return [OrgOut(id=o.id, name=o.name, role=ident.actor.roles[o.id]) for o in members.organisations_of(s, ident.actor)]
 
 
 @router.get("/campaigns", response_model=list[CampaignOut])
@@ -257,15 +259,15 @@ def delete_activity(activity_id: Id, s: Session = DB, ident: Identity = Depends(
 
 
 @router.get("/aggregates")
-def aggregates(s: Session = DB, ident: Identity = Depends(identity_required)) -> list[dict[str, Any]]:
+def aggregate_counts(s: Session = DB, ident: Identity = Depends(identity_required)) -> list[dict[str, Any]]:
     """Counts of shared and published activities by channel, province and month (small cells hidden)."""
-    return ledger.aggregates(s)
+    return aggregates.aggregates(s)
 
 
 @router.get("/overlaps")
 def overlaps(s: Session = DB, ident: Identity = Depends(identity_required)) -> dict[str, Any]:
     """Broadcast collisions involving your organisations, silent hours and unserved provinces."""
-    return ledger.overlaps_for(s, ident.actor)
+    return coordination.overlaps_for(s, ident.actor)
 
 
 @router.get("/calendar", response_model=list[dict[str, Any]])
@@ -299,7 +301,7 @@ def calendar_entries(s: Session, ident: Identity, start: date | None, end: date 
 def export_hxl(s: Session = DB, ident: Identity = Depends(identity_required)):
     """Activities you may read, as HXL-tagged CSV."""
     with tempfile.TemporaryDirectory() as tmp:
-        path = hxl.write_hxl(ledger.export_rows(s, ident.actor), Path(tmp) / "ledger.csv")
+        path = hxl.write_hxl(exchange.export_rows(s, ident.actor), Path(tmp) / "ledger.csv")
         return PlainTextResponse(path.read_text(encoding="utf-8"), media_type="text/csv")
 
 
@@ -314,7 +316,7 @@ def import_hxl(org_id: Annotated[int, Form(ge=1, le=2**31 - 1)], file: UploadFil
         path = Path(tmp) / (Path(file.filename or "upload.csv").name or "upload.csv")
         path.write_bytes(data)
         rows = hxl.read_hxl(path)
-    return ledger.import_rows(s, ident.actor, org_id, rows, source=file.filename or "upload")
+    return exchange.import_rows(s, ident.actor, org_id, rows, source=file.filename or "upload")
 
 
 @router.get("/audit/verify")
@@ -322,6 +324,6 @@ def audit_verify(s: Session = DB, ident: Identity = Depends(identity_required)) 
     """Check the hash chain of the audit log (organisation owners)."""
     if not is_owner_anywhere(ident.actor):
         raise HTTPException(403, "owners only")
-    n, broken = ledger.verify_audit(s)
+    n, broken = audit.verify_audit(s)
     return {"entries": n, "intact": broken is None, "broken_at": broken.seq if broken else None,
             "reason": broken.reason if broken else None}

@@ -16,9 +16,8 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 
-from corridor import __version__
-from corridor.coalition import ledger
-from corridor.coalition.accounts import LoginThrottle
+from corridor import __version__, access
+from corridor.access.accounts import LoginThrottle
 from corridor.errors import CorridorError
 from corridor.store import make_engine, upgrade
 from corridor.web.lang import COOKIE, choose_language
@@ -143,12 +142,12 @@ def create_app(url: str | None = None, *, migrate: bool = True, evidence: Path |
         return JSONResponse(status_code=422, content={"detail": exc.one_line(), "field": exc.field,
                                                       "value": None if exc.value is ... else str(exc.value)})
 
-    @app.exception_handler(ledger.NotFound)
-    async def not_found(request: Request, exc: ledger.NotFound):
+    @app.exception_handler(access.NotFound)
+    async def not_found(request: Request, exc: access.NotFound):
         return JSONResponse(status_code=404, content={"detail": str(exc)})
 
-    @app.exception_handler(ledger.Forbidden)
-    async def forbidden(request: Request, exc: ledger.Forbidden):
+    @app.exception_handler(access.Forbidden)
+    async def forbidden(request: Request, exc: access.Forbidden):
         return JSONResponse(status_code=403, content={"detail": str(exc)})
 
     app.mount("/static", StaticFiles(directory=str(static_dir())), name="static")

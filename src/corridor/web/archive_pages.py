@@ -16,15 +16,15 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from corridor.access.errors import Forbidden, NotFound
+from corridor.access.rules import ArchiveAction
+from corridor.access.tables import Organisation
 from corridor.archive import consent as consent_mod
 from corridor.archive import records, thesaurus
 from corridor.archive import search as search_mod
 from corridor.archive.consent import Use
 from corridor.archive.exports import ExportRefused, export_interviews, uwazi_zip
 from corridor.archive.tables import ArchiveConsent, ArchivePerson
-from corridor.coalition.ledger import Forbidden, NotFound
-from corridor.coalition.permissions import ArchiveAction
-from corridor.coalition.tables import Organisation
 from corridor.errors import CorridorError
 from corridor.evidence.vocabulary import CHANNEL_LABELS, CHANNELS
 from corridor.geo.names import PROVINCES, PROVINCES_KO

@@ -10,10 +10,10 @@ from fastapi import HTTPException, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from corridor.coalition import ledger
-from corridor.coalition.accounts import LoginThrottle, new_session_id, token_hash, verify_password, verify_totp
-from corridor.coalition.permissions import Actor, Role
-from corridor.coalition.tables import ApiToken, AuditHead, User, WebSession
+from corridor.access import members
+from corridor.access.accounts import LoginThrottle, new_session_id, token_hash, verify_password
+from corridor.access.rules import Actor, Role
+from corridor.access.tables import ApiToken, AuditHead, User, WebSession
 
 SESSION_COOKIE = "corridor_session"
 SESSION_HOURS = 8
@@ -40,9 +40,9 @@ def login(s: Session, throttle: LoginThrottle, username: str, password: str, cod
     user = s.execute(select(User).where(User.username == username.strip().lower())).scalar_one_or_none()
     ok = user is not None and user.active and verify_password(user.password_hash, password)
     if ok:
-        actor = ledger.actor_for(s, user)
-        if user.totp_secret:
-            ok = verify_totp(user.totp_secret, code)
+        actor = members.actor_for(s, user)
+        if members.has_totp(user):
+            ok = members.check_totp(user, code)
         elif is_owner_anywhere(actor):
             ok = True  # allowed in, but only to set up two-factor authentication first
     if not ok:
@@ -51,7 +51,7 @@ def login(s: Session, throttle: LoginThrottle, username: str, password: str, cod
     throttle.succeeded(*keys)
     raw = new_session_id()
     session = WebSession(id_hash=token_hash(raw), user_id=user.id, csrf_token=secrets.token_urlsafe(32),
-                         mfa_passed=bool(user.totp_secret),
+                         mfa_passed=members.has_totp(user),
                          expires_at=datetime.now(timezone.utc) + timedelta(hours=SESSION_HOURS))
     s.add(session)
     return raw, session
@@ -91,7 +91,7 @@ def identify(request: Request, s: Session) -> Identity | None:
             if tok is None or tok.revoked:
                 raise HTTPException(401, "invalid or expired token")
             user = s.get(User, tok.user_id)
-            held = ledger.actor_for(s, user).role_in(tok.org_id)
+            held = members.actor_for(s, user).role_in(tok.org_id)
             if held is None or not user.active:
                 raise HTTPException(401, "the token's owner left the organisation")
             role = Role(tok.role) if Role(tok.role).rank <= held.rank else held
@@ -112,7 +112,7 @@ def identify(request: Request, s: Session) -> Identity | None:
     user = s.get(User, row.user_id)
     if user is None or not user.active:
         return None
-    return Identity(user, ledger.actor_for(s, user), row.csrf_token)
+    return Identity(user, members.actor_for(s, user), row.csrf_token)
 
 
 def _aware(t: datetime) -> datetime:

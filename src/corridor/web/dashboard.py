@@ -65,7 +65,7 @@ def _evidence(request: Request):
 def assessment_for(request: Request, s: Session, ident: auth.Identity):
     """The (cached) assessment of what ``ident`` may read; None when there is nothing to assess."""
     from corridor.assess import assess
-    from corridor.assess.ledger import hidden_aggregate_count, items_from_ledger
+    from corridor.assess.items import hidden_aggregate_count, items_from_ledger
     from corridor.geo.grid import load_grid
 
     state = request.app.state

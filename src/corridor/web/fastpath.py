@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 
 from starlette.datastructures import URL, QueryParams
 
-from corridor.coalition.accounts import token_hash
+from corridor.access.accounts import token_hash
 
 API_PREFIX = "/api/v1/"
 

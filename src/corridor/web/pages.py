@@ -10,11 +10,13 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from corridor import access
+from corridor.access import members
+from corridor.access.accounts import new_totp_secret, totp_uri, verify_totp
+from corridor.access.rules import Action, Role, Visibility, allowed
+from corridor.access.tables import Membership, Organisation, User
 from corridor.channels import all_channels, get_channel
-from corridor.coalition import ledger
-from corridor.coalition.accounts import new_totp_secret, totp_uri, verify_totp
-from corridor.coalition.permissions import Action, Role, Visibility, allowed
-from corridor.coalition.tables import Membership, Organisation, User
+from corridor.coalition import coordination, ledger
 from corridor.errors import CorridorError
 from corridor.geo.names import PROVINCES, PROVINCES_KO
 from corridor.web import auth
@@ -71,7 +73,7 @@ async def login_submit(request: Request, s: Session = DB):
                       error=key)
     raw, session = result
     user = s.get(User, session.user_id)
-    needs_2fa = auth.is_owner_anywhere(ledger.actor_for(s, user)) and not user.totp_secret
+    needs_2fa = auth.is_owner_anywhere(members.actor_for(s, user)) and not user.totp_secret
     response = redirect("/account/2fa" if needs_2fa else "/campaigns")
     response.set_cookie(auth.SESSION_COOKIE, raw, httponly=True, samesite="strict",
                         secure=request.url.scheme == "https", max_age=auth.SESSION_HOURS * 3600)
@@ -105,9 +107,7 @@ async def twofa_submit(request: Request, s: Session = DB):
         return render(request, "twofa.html", status_code=422,
                       **_ctx(ident, secret=secret, uri=totp_uri(secret, ident.user.username) if secret else "",
                              error="code", done=False))
-    ident.user.totp_secret = secret
-    ledger.append_audit(s, actor=f"user:{ident.user.id}", org_id=None, action="user.2fa", entity="user",
-                        entity_id=ident.user.id, before=None, after={"totp": True})
+    members.set_totp(s, ident.user, secret)
     return redirect("/campaigns")
 
 
@@ -123,7 +123,7 @@ def campaigns(request: Request, s: Session = DB):
 
 
 def _creatable_orgs(s: Session, ident: auth.Identity) -> list[Organisation]:
-    return [o for o in ledger.organisations_of(s, ident.actor)
+    return [o for o in members.organisations_of(s, ident.actor)
             if allowed(ident.actor, Action.CAMPAIGN_CREATE, org_id=o.id)]
 
 
@@ -149,7 +149,7 @@ async def new_campaign_submit(request: Request, s: Session = DB):
             budget_currency=form.get("budget_currency") or "USD")
         with s.begin_nested():
             c = ledger.create_campaign(s, ident.actor, **fields)
-    except (CorridorError, ledger.Forbidden, ledger.NotFound, ValueError) as exc:
+    except (CorridorError, access.Forbidden, access.NotFound, ValueError) as exc:
         return render(request, "campaign_new.html", status_code=422,
                       **_ctx(ident, "campaigns", orgs=_creatable_orgs(s, ident), channels=sorted(all_channels()),
                              error=_message(exc), form=form))
@@ -177,7 +177,7 @@ def _message(exc: Exception) -> str:
 def _campaign_page(request, s, ident, campaign_id, *, error=None, form=None, status_code=200):
     try:
         c = ledger.get_campaign(s, ident.actor, campaign_id)
-    except ledger.NotFound:
+    except access.NotFound:
         return render(request, "not_found.html", status_code=404, **_ctx(ident, "campaigns"))
     fields = spec_fields(get_channel(c.channel).spec_model)
     org = s.get(Organisation, c.org_id)
@@ -212,9 +212,9 @@ async def add_activity(campaign_id: int, request: Request, s: Session = DB):
                 "cost_currency": form.get("cost_currency") or "USD"}
         with s.begin_nested():
             ledger.add_activity(s, ident.actor, campaign_id, data)
-    except (CorridorError, ledger.Forbidden) as exc:
+    except (CorridorError, access.Forbidden) as exc:
         return _campaign_page(request, s, ident, campaign_id, error=_message(exc), form=form, status_code=422)
-    except ledger.NotFound:
+    except access.NotFound:
         return render(request, "not_found.html", status_code=404, **_ctx(ident, "campaigns"))
     return redirect(f"/campaigns/{campaign_id}")
 
@@ -226,9 +226,9 @@ async def share(campaign_id: int, request: Request, s: Session = DB):
     try:
         with s.begin_nested():
             ledger.set_visibility(s, ident.actor, campaign_id, Visibility(form.get("visibility", "private")))
-    except (ValueError, ledger.Forbidden) as exc:
+    except (ValueError, access.Forbidden) as exc:
         return _campaign_page(request, s, ident, campaign_id, error=_message(exc), status_code=403)
-    except ledger.NotFound:
+    except access.NotFound:
         return render(request, "not_found.html", status_code=404, **_ctx(ident, "campaigns"))
     return redirect(f"/campaigns/{campaign_id}")
 
@@ -246,7 +246,7 @@ def calendar(request: Request, s: Session = DB):
 @router.get("/overlaps", response_class=HTMLResponse)
 def overlaps(request: Request, s: Session = DB):
     ident = _identity(request, s)
-    data = ledger.overlaps_for(s, ident.actor)
+    data = coordination.overlaps_for(s, ident.actor)
     return render(request, "overlaps.html", **_ctx(ident, "overlaps", data=data, hours=list(range(24)),
                                                    provinces_ko=PROVINCES_KO))
 
@@ -255,11 +255,11 @@ def overlaps(request: Request, s: Session = DB):
 def orgs(request: Request, s: Session = DB):
     ident = _identity(request, s)
     rows = []
-    for org in ledger.organisations_of(s, ident.actor):
-        members = s.execute(select(Membership, User).join(User).where(Membership.org_id == org.id)
-                            .order_by(User.username)).all()
+    for org in members.organisations_of(s, ident.actor):
+        people = s.execute(select(Membership, User).join(User).where(Membership.org_id == org.id)
+                           .order_by(User.username)).all()
         rows.append({"org": org, "role": ident.actor.roles[org.id],
-                     "members": [(u.username, m.role) for m, u in members],
+                     "members": [(u.username, m.role) for m, u in people],
                      "can_manage": allowed(ident.actor, Action.ORG_MANAGE_MEMBERS, org_id=org.id)})
     return render(request, "orgs.html", **_ctx(ident, "orgs", orgs=rows, roles=[r.value for r in Role], error=None))
 
@@ -277,9 +277,9 @@ async def add_member(org_id: int, request: Request, s: Session = DB):
             raise CorridorError("no such user; create the account first", field="username",
                                 value=form.get("username"))
         with s.begin_nested():
-            ledger.set_membership(s, user, org, Role(form.get("role", "viewer")), granter=ident.actor)
-    except (CorridorError, ledger.Forbidden, ValueError) as exc:
-        return render(request, "orgs.html", status_code=403 if isinstance(exc, ledger.Forbidden) else 422,
+            members.set_membership(s, user, org, Role(form.get("role", "viewer")), granter=ident.actor)
+    except (CorridorError, access.Forbidden, ValueError) as exc:
+        return render(request, "orgs.html", status_code=403 if isinstance(exc, access.Forbidden) else 422,
                       **_ctx(ident, "orgs", orgs=[], roles=[r.value for r in Role], error=_message(exc)))
     return redirect("/orgs")
 

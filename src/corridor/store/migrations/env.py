@@ -8,6 +8,7 @@ from corridor.store.base import Base
 from corridor.store.engine import make_engine
 
 # Table modules register themselves on Base.metadata (used by ``alembic revision --autogenerate``).
+import corridor.access.tables  # noqa: E402,F401
 import corridor.archive.tables  # noqa: E402,F401
 import corridor.coalition.tables  # noqa: E402,F401
 import corridor.evidence.tables  # noqa: E402,F401

@@ -71,6 +71,19 @@ def verify_totp(secret: str, code: str, *, at: float | None = None) -> bool:
     return pyotp.TOTP(secret).verify(code, for_time=at if at is not None else time.time(), valid_window=1)
 
 
+def totp_step(secret: str, code: str, *, at: float) -> int | None:
+    """The 30 s time step whose code ``code`` is (the current one or a neighbour), or None."""
+    code = "".join(ch for ch in str(code) if ch.isdigit())
+    if len(code) != 6:
+        return None
+    totp = pyotp.TOTP(secret)
+    now = int(at) // totp.interval
+    for step in (now, now - 1, now + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
 def new_api_token() -> tuple[str, str]:
     """A new token and the hash to store. Show the token once; keep only the hash."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)

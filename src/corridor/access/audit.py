@@ -13,7 +13,13 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from corridor.access.tables import AuditEntry
 
 GENESIS = "0" * 64
 
@@ -60,3 +66,49 @@ def verify_chain(entries: Iterable[Mapping[str, Any]]) -> ChainBreak | None:
         prev = entry["hash"]
         expected_seq += 1
     return None
+
+
+def append_audit(s: "Session", *, actor: str, org_id: int | None, action: str, entity: str,
+                 entity_id: Any, before: dict | None, after: dict | None) -> "AuditEntry":
+    from sqlalchemy import select
+
+    from corridor.access.tables import AuditEntry, AuditHead
+
+    head = s.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
+    if head is None:
+        head = AuditHead(id=1, seq=0, hash=GENESIS)
+        s.add(head)
+        s.flush()
+    fields = {"seq": head.seq + 1, "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+              "actor": actor, "org_id": org_id, "action": action, "entity": entity,
+              "entity_id": str(entity_id), "before": state_hash(before),
+              "after": state_hash(after)}
+    digest = entry_hash(head.hash, fields)
+    entry = AuditEntry(**fields, prev_hash=head.hash, hash=digest)
+    s.add(entry)
+    head.seq, head.hash = fields["seq"], digest
+    return entry
+
+
+def verify_audit(s: "Session") -> tuple[int, ChainBreak | None]:
+    """Check the whole chain; return the number of entries and the first break, if any."""
+    from sqlalchemy import select
+
+    from corridor.access.tables import AuditEntry, AuditHead
+
+    rows = s.execute(select(AuditEntry).order_by(AuditEntry.seq)).scalars().all()
+    entries = [{**r.fields(), "prev_hash": r.prev_hash, "hash": r.hash} for r in rows]
+    broken = verify_chain(entries)
+    if broken is None:
+        head = s.get(AuditHead, 1)
+        if head is not None and rows and (head.seq != rows[-1].seq or head.hash != rows[-1].hash):
+            broken = ChainBreak(head.seq, "entries after this one were removed")
+    return len(rows), broken
+
+
+def iter_audit(s: "Session") -> Iterable["AuditEntry"]:
+    from sqlalchemy import select
+
+    from corridor.access.tables import AuditEntry
+
+    return s.execute(select(AuditEntry).order_by(AuditEntry.seq)).scalars()

@@ -7,11 +7,12 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from corridor.access.rules import Actor, Visibility
+from corridor.access.tables import Organisation
 from corridor.assess.engine import Item
 from corridor.channels import Activity
 from corridor.coalition.ledger import readable_campaign_filter
-from corridor.coalition.permissions import Actor, Visibility
-from corridor.coalition.tables import ActivityRecord, Campaign, Organisation
+from corridor.coalition.tables import ActivityRecord, Campaign
 
 Scope = Literal["all", "readable", "published"]
 
