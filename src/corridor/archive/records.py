@@ -119,6 +119,27 @@ def new_public_id(prefix: str) -> str:
 # --------------------------------------------------------------------------- roles and keys
 
 
+def revoke_role(s: Session, user: User, org: Organisation, role: ArchiveRole, *, granter: Actor | None = None) -> bool:
+    """Take an archive role away from ``user`` in ``org`` and end their sessions at once.
+
+    ``granter=None`` is the local administrator. Returns whether the user held the role.
+    """
+    from corridor.access.members import end_sessions
+
+    if granter is not None and not can_grant_archive(granter, org.id):
+        raise Forbidden("only an owner of the organisation can take archive roles away")
+    held = s.execute(select(ArchiveMembership).where(
+        ArchiveMembership.user_id == user.id, ArchiveMembership.org_id == org.id,
+        ArchiveMembership.role == role.value)).scalar_one_or_none()
+    if held is None:
+        return False
+    s.delete(held)
+    end_sessions(s, user.id)
+    append_audit(s, actor=granter.audit_label if granter else "admin", org_id=org.id, action="archive.revoke",
+                 entity="user", entity_id=user.id, before={"role": role.value}, after=None)
+    return True
+
+
 def grant_role(s: Session, user: User, org: Organisation, role: ArchiveRole, *, granter: Actor | None = None) -> None:
     """Give ``user`` an archive role in ``org``; ``granter=None`` is the local administrator."""
     if granter is not None and not can_grant_archive(granter, org.id):

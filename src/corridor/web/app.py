@@ -7,14 +7,14 @@ runs it with uvicorn. The database is migrated to the latest schema on start.
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from fastapi import Depends, FastAPI, HTTPException, Request
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import sessionmaker
 
 from corridor import __version__, access
 from corridor.access.accounts import LoginThrottle
@@ -24,6 +24,8 @@ from corridor.web.lang import COOKIE, choose_language
 from corridor.web.templating import current_lang, make_environment, static_dir
 
 MAX_BODY_BYTES = 5_000_000
+#: Seconds a client is asked to wait when the database is busy (503).
+RETRY_AFTER_S = 2
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
@@ -38,8 +40,24 @@ SECURITY_HEADERS = {
 }
 
 
+#: Sent only over HTTPS (RFC 6797 §7.2: a browser ignores it over plain HTTP): two years.
+HSTS = "max-age=63072000; includeSubDomains"
+
+
+class BodyTooLarge(HTTPException):
+    """The request body passed :data:`MAX_BODY_BYTES` while it was being read."""
+
+    def __init__(self) -> None:
+        super().__init__(413, f"request body larger than {MAX_BODY_BYTES // 1_000_000} MB")
+
+
 class GuardMiddleware:
-    """Pure ASGI middleware: body-size cap, request language, security headers, language cookie."""
+    """Pure ASGI middleware: body-size cap, request language, security headers, language cookie.
+
+    The body is capped while it streams in: a declared ``Content-Length`` over the cap is refused
+    before anything is read, and a chunked body is refused with 413 as soon as the bytes received
+    pass the cap, whoever sends it (no credentials are needed to be refused early).
+    """
 
     def __init__(self, app) -> None:
         self.app = app
@@ -50,34 +68,55 @@ class GuardMiddleware:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         length = headers.get("content-length", "")
         if length.isdigit() and int(length) > MAX_BODY_BYTES:
-            response = JSONResponse({"detail": f"request body larger than {MAX_BODY_BYTES // 1_000_000} MB"},
-                                    status_code=413)
+            response = JSONResponse({"detail": BodyTooLarge().detail}, status_code=413,
+                                    headers={"Connection": "close"})
             return await response(scope, receive, send)
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         asked = (query.get("lang") or [None])[0]
-        cookies = {}
-        for part in headers.get("cookie", "").split(";"):
-            key, _, value = part.strip().partition("=")
-            cookies[key] = value
-        lang = choose_language(asked, cookies.get(COOKIE), headers.get("accept-language"))
+        from starlette.requests import cookie_parser
+
+        lang = choose_language(asked, cookie_parser(headers.get("cookie", "")).get(COOKIE),
+                               headers.get("accept-language"))
         scope.setdefault("state", {})["lang"] = lang
         token = current_lang.set(lang)
+        received = 0
+        started = False
+
+        async def capped_receive():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > MAX_BODY_BYTES:
+                    raise BodyTooLarge()
+            return message
 
         async def send_with_headers(message):
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 raw = list(message.get("headers", []))
                 present = {k.lower() for k, _ in raw}
-                for key, value in SECURITY_HEADERS.items():
+                extra = dict(SECURITY_HEADERS)
+                if scope.get("scheme") == "https":
+                    extra["Strict-Transport-Security"] = HSTS
+                for key, value in extra.items():
                     if key.lower().encode() not in present:
                         raw.append((key.lower().encode(), value.encode()))
                 if asked == lang:
+                    secure = "; Secure" if scope.get("scheme") == "https" else ""
                     raw.append((b"set-cookie", f"{COOKIE}={lang}; Max-Age={365 * 86400}; Path=/; "
-                                               f"SameSite=strict; HttpOnly".encode()))
+                                               f"SameSite=strict; HttpOnly{secure}".encode()))
                 message = {**message, "headers": raw}
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_headers)
+            await self.app(scope, capped_receive, send_with_headers)
+        except BodyTooLarge as exc:
+            if started:
+                raise
+            response = JSONResponse({"detail": exc.detail}, status_code=413, headers={"Connection": "close"})
+            await response(scope, receive, send_with_headers)
         finally:
             current_lang.reset(token)
 
@@ -137,6 +176,13 @@ def create_app(url: str | None = None, *, migrate: bool = True, evidence: Path |
     app.add_middleware(FastReadMiddleware, state=app.state)   # inside the guard: same headers
     app.add_middleware(GuardMiddleware)
 
+    @app.exception_handler(OperationalError)
+    async def busy(request: Request, exc: OperationalError):
+        # A locked SQLite file, a lock timeout or a server that went away: the request can be
+        # tried again shortly. Nothing of the error is echoed (it may name tables or values).
+        return JSONResponse(status_code=503, headers={"Retry-After": str(RETRY_AFTER_S)},
+                            content={"detail": "the database is busy; try again in a few seconds"})
+
     @app.exception_handler(CorridorError)
     async def user_error(request: Request, exc: CorridorError):
         return JSONResponse(status_code=422, content={"detail": exc.one_line(), "field": exc.field,
@@ -163,10 +209,12 @@ def create_app(url: str | None = None, *, migrate: bool = True, evidence: Path |
     def health():
         return {"ok": True, "version": __version__}
 
-    from corridor.web import api, pages
+    from corridor.web import account_pages, api, org_pages, pages
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(account_pages.router)
+    app.include_router(org_pages.router)
     from corridor.web import dashboard
 
     app.include_router(dashboard.router)
@@ -245,29 +293,6 @@ def accepts_gzip(accept_encoding: str | None) -> bool:
         if name.strip().lower() in ("gzip", "*"):
             return params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
     return False
-
-
-def get_db(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed when the handler returns, rolled back on error."""
-    factory = request.app.state.sessions
-    with factory() as session:
-        with session.begin():
-            yield session
-
-
-# Commit before the response is sent (scope="function"), so that a client following a redirect
-# or reading right after a write always sees it.
-DB = Depends(get_db, scope="function")
-
-
-def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
-    env = request.app.state.templates
-    html = env.get_template(template).render(lang=request.state.lang, request=request, **context)
-    return HTMLResponse(html, status_code=status_code)
-
-
-def redirect(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 def app_from_env() -> FastAPI:

@@ -28,14 +28,13 @@ from corridor.archive.tables import ArchiveConsent, ArchivePerson
 from corridor.errors import CorridorError
 from corridor.evidence.vocabulary import CHANNEL_LABELS, CHANNELS
 from corridor.geo.names import PROVINCES, PROVINCES_KO
-from corridor.web.app import DB, redirect, render
-from corridor.web.pages import _ctx, _form, _identity
+from corridor.web.deps import DB, form_of, page_context, page_identity, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
 
 def _clerk(request: Request, s: Session):
-    ident = _identity(request, s)
+    ident = page_identity(request, s)
     return ident, records.clerk_for(s, ident.user)
 
 
@@ -47,7 +46,7 @@ def _orgs(s: Session, clerk: records.Clerk, action: ArchiveAction) -> list[Organ
 
 
 def _not_found(request, ident):
-    return render(request, "not_found.html", status_code=404, **_ctx(ident, "archive"))
+    return render(request, "not_found.html", status_code=404, **page_context(ident, "archive"))
 
 
 def _message(exc: Exception) -> str:
@@ -59,7 +58,7 @@ def _vocab(lang: str) -> dict[str, Any]:
 
 
 def _common(ident, lang: str, **kw) -> dict[str, Any]:
-    return _ctx(ident, "archive", vocab=_vocab(lang), uses=[(u.value, consent_mod.USE_LABELS[u][1 if lang == "ko" else 0])
+    return page_context(ident, "archive", vocab=_vocab(lang), uses=[(u.value, consent_mod.USE_LABELS[u][1 if lang == "ko" else 0])
                                                             for u in Use],
                 methods=[(k, v[1 if lang == "ko" else 0]) for k, v in consent_mod.METHODS.items()],
                 provinces=[(p, PROVINCES_KO[p] if lang == "ko" else p) for p in PROVINCES],
@@ -98,7 +97,7 @@ def new_interview(request: Request, s: Session = DB):
 @router.post("/archive/interviews/new", response_class=HTMLResponse)
 async def new_interview_submit(request: Request, s: Session = DB):
     ident, clerk = _clerk(request, s)
-    form = await _form(request, ident)
+    form = await form_of(request, ident)
     orgs = _orgs(s, clerk, ArchiveAction.ENTER)
     if not orgs:
         return _not_found(request, ident)
@@ -156,7 +155,7 @@ def interview(public_id: str, request: Request, s: Session = DB):
 @router.post("/archive/interviews/{public_id}/events", response_class=HTMLResponse)
 async def add_event(public_id: str, request: Request, s: Session = DB):
     ident, clerk = _clerk(request, s)
-    form = await _form(request, ident)
+    form = await form_of(request, ident)
     try:
         iv = records.get_interview(s, clerk, public_id, ArchiveAction.CODE)
         person = s.get(ArchivePerson, iv.person_id)
@@ -185,7 +184,7 @@ async def add_event(public_id: str, request: Request, s: Session = DB):
 @router.post("/archive/interviews/{public_id}/exposures", response_class=HTMLResponse)
 async def add_exposure(public_id: str, request: Request, s: Session = DB):
     ident, clerk = _clerk(request, s)
-    form = await _form(request, ident)
+    form = await form_of(request, ident)
     try:
         iv = records.get_interview(s, clerk, public_id, ArchiveAction.CODE)
         with s.begin_nested():
@@ -202,7 +201,7 @@ async def add_exposure(public_id: str, request: Request, s: Session = DB):
 @router.post("/archive/interviews/{public_id}/unseal", response_class=HTMLResponse)
 async def unseal(public_id: str, request: Request, s: Session = DB):
     ident, clerk = _clerk(request, s)
-    form = await _form(request, ident)
+    form = await form_of(request, ident)
     try:
         iv = records.get_interview(s, clerk, public_id, ArchiveAction.UNSEAL)
         person = s.get(ArchivePerson, iv.person_id)
@@ -248,7 +247,7 @@ _SPAN = re.compile(r"^(\d+):(\d+):(\d+):(name|place|date)$")
 @router.post("/archive/interviews/{public_id}/review/{lang}", response_class=HTMLResponse)
 async def review_submit(public_id: str, lang: str, request: Request, s: Session = DB):
     ident, clerk = _clerk(request, s)
-    await _form(request, ident)
+    await form_of(request, ident)
     raw = await request.form()
     try:
         iv = records.get_interview(s, clerk, public_id, ArchiveAction.REVIEW)
@@ -290,7 +289,7 @@ def export_page(public_id: str, request: Request, s: Session = DB):
 @router.post("/archive/interviews/{public_id}/export")
 async def export_submit(public_id: str, request: Request, s: Session = DB):
     ident, clerk = _clerk(request, s)
-    form = await _form(request, ident)
+    form = await form_of(request, ident)
     try:
         iv = records.get_interview(s, clerk, public_id, ArchiveAction.EXPORT)
         with s.begin_nested():
@@ -338,7 +337,7 @@ def search_page(request: Request, s: Session = DB):
 @router.post("/archive/search", response_class=HTMLResponse)
 async def search_submit(request: Request, s: Session = DB):
     ident, clerk = _clerk(request, s)
-    form = await _form(request, ident)
+    form = await form_of(request, ident)
     orgs = _orgs(s, clerk, ArchiveAction.SEARCH)
     if not orgs:
         return _not_found(request, ident)

@@ -31,6 +31,12 @@ def is_owner_anywhere(actor: Actor) -> bool:
     return any(r is Role.OWNER for r in actor.roles.values())
 
 
+def needs_second_factor(ident: "Identity") -> bool:
+    """A signed-in owner without a second factor may only set one up (tokens are exempt)."""
+    return (not ident.via_token and ident.user is not None and is_owner_anywhere(ident.actor)
+            and not members.has_totp(ident.user))
+
+
 def login(s: Session, throttle: LoginThrottle, username: str, password: str, code: str,
           client: str) -> tuple[str, WebSession] | str:
     """Check credentials; on success return the cookie value and session, else an error key."""

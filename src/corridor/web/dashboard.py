@@ -20,8 +20,7 @@ from sqlalchemy.orm import Session
 
 from corridor.errors import CorridorError
 from corridor.web import auth
-from corridor.web.app import DB, render
-from corridor.web.pages import _ctx, _identity
+from corridor.web.deps import DB, page_context, page_identity, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -91,17 +90,17 @@ def assessment_for(request: Request, s: Session, ident: auth.Identity):
 
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard(request: Request, s: Session = DB):
-    ident = _identity(request, s)
+    ident = page_identity(request, s)
     a, hidden, _figs = assessment_for(request, s, ident)
     result = a.as_dict() if a is not None else None
-    return render(request, "dashboard.html", **_ctx(ident, "dashboard", result=result, hidden=hidden,
+    return render(request, "dashboard.html", **page_context(ident, "dashboard", result=result, hidden=hidden,
                                                     items=a.items if a else [],
                                                     evidence=a.evidence if a else None))
 
 
 @router.get("/dashboard/figure/{name}.png")
 def figure(name: str, request: Request, s: Session = DB):
-    ident = _identity(request, s)
+    ident = page_identity(request, s)
     if name not in FIGURES:
         raise HTTPException(404)
     a, _hidden, figs = assessment_for(request, s, ident)
@@ -128,7 +127,7 @@ def whatif(request: Request, s: Session = DB):
     coalition had ``budget`` more USD? Read-only: nothing is written."""
     from corridor.assess.engine import what_if
 
-    ident = _identity(request, s)
+    ident = page_identity(request, s)
     a, _hidden, _figs = assessment_for(request, s, ident)
     if a is None:
         raise HTTPException(404, "nothing to assess")
@@ -153,12 +152,12 @@ def whatif(request: Request, s: Session = DB):
 
 @router.get("/dashboard/campaigns/{campaign_id}", response_class=HTMLResponse)
 def campaign_assessment(campaign_id: int, request: Request, s: Session = DB):
-    ident = _identity(request, s)
+    ident = page_identity(request, s)
     a, _hidden, _figs = assessment_for(request, s, ident)
     result = a.as_dict() if a is not None else None
     campaign = next((c for c in (result or {}).get("campaigns", []) if c["id"] == campaign_id), None)
     if campaign is None:  # not readable, or no such campaign: the same answer
-        return render(request, "not_found.html", status_code=404, **_ctx(ident))
+        return render(request, "not_found.html", status_code=404, **page_context(ident))
     rows = [r for r in result["activities"] if r["campaign_id"] == campaign_id]
-    return render(request, "dashboard_campaign.html", **_ctx(ident, "dashboard", campaign=campaign,
+    return render(request, "dashboard_campaign.html", **page_context(ident, "dashboard", campaign=campaign,
                                                              activities=rows, result=result))
