@@ -35,9 +35,9 @@ def _environment(lang: str) -> Environment:
 
 
 def _font_faces() -> str:
-    from corridor.web.app import _font_dir
+    from corridor.fonts import font_dir
 
-    folder = _font_dir()
+    folder = font_dir()
     faces = []
     for name, weight in (("NanumGothic.ttf", 400), ("NanumGothicBold.ttf", 700)):
         path = folder / name
