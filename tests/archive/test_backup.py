@@ -49,8 +49,10 @@ def test_round_trip_is_equal_record_for_record(engine, world, tmp_path):
             s.execute(sa.delete(table))
     (tmp_path / "files" / sha).chmod(0o600)
     (tmp_path / "files" / sha).unlink()
-    counts = backup.restore(engine, blob, PASS, files_dir=tmp_path / "files")
-    assert counts["archive_segment"] == 12
+    done = backup.restore(engine, blob, PASS, files_dir=tmp_path / "files")
+    assert done.rows["archive_segment"] == 12
+    assert [(p.backup_name, p.target_name, p.mapped) for p in done.placements] == [
+        ("Free Voice", "Free Voice", False), ("Sky Letters", "Sky Letters", False)]
     after = _snap(engine)
     assert after == before
     assert (tmp_path / "files" / sha).read_bytes().startswith(b"%PDF")
@@ -85,21 +87,96 @@ def test_damaged_backup_fails_cleanly_and_leaves_the_archive_untouched(engine, w
     assert _snap(engine) == before
 
 
+def _forge(doc):
+    """Re-encrypt an edited backup document with a consistent manifest (as its maker could)."""
+    import json
+    import zlib
+
+    from corridor.archive import sealing
+
+    doc["manifest"]["tables"] = {k: backup._digest(v) for k, v in doc["tables"].items()}
+    doc["manifest"]["organisations"] = backup._digest(doc["organisations"])
+    return sealing.passphrase_encrypt(zlib.compress(json.dumps(doc).encode()), PASS, magic=backup.MAGIC)
+
+
 def test_restore_refuses_a_backup_of_organisations_that_do_not_exist(engine, world, tmp_path, db_url):
     _fill(engine, world, tmp_path)
     blob, _ = backup.make_backup(engine, PASS, files_dir=tmp_path / "files")
     with session_scope(engine) as s:
         s.execute(sa.text("UPDATE archive_person SET pseudonym = 'changed'"))
     doc = backup.read_backup(blob, PASS)
-    doc["tables"]["archive_person"][0]["org_id"] = 99
-    doc["manifest"]["tables"]["archive_person"] = backup._digest(doc["tables"]["archive_person"])
+    doc["tables"]["archive_person"][0]["org_id"] = 99      # a row of an organisation the backup does not describe
+    with pytest.raises(CorridorError, match="does not describe"):
+        backup.restore(engine, _forge(doc), PASS, files_dir=tmp_path / "files")
+    doc["organisations"].append({"id": 99, "name": "Gone Org"})
+    with pytest.raises(CorridorError, match="'Gone Org' does not exist here"):
+        backup.restore(engine, _forge(doc), PASS, files_dir=tmp_path / "files")
+    with session_scope(engine) as s:
+        assert {p.pseudonym for p in s.execute(sa.select(ArchivePerson)).scalars()} == {"changed"}
+
+
+def test_restore_replaces_only_the_backups_organisations(engine, world, tmp_path):
+    """A backup that holds one organisation leaves the others' archives exactly as they are; its
+    rows are renumbered past the rows kept, references and the search index following."""
+    from corridor.archive.tables import ArchiveEvent, ArchiveKey, ArchiveSegment
+
+    with session_scope(engine) as s:
+        add_witness(s, world, pseudonym="A-1")
+        s.execute(sa.delete(ArchiveKey).where(ArchiveKey.org_id == world["orgs"]["B"]))   # B has no archive yet
+    blob, _summary = backup.make_backup(engine, PASS, files_dir=tmp_path / "files")
+    assert backup.read_backup(blob, PASS)["organisations"] == [{"id": world["orgs"]["A"], "name": "Free Voice"}]
+    with session_scope(engine) as s:
+        add_witness(s, world, "B", pseudonym="B-1", identity={})
+        add_witness(s, world, pseudonym="A-2 (after the backup)")
+
+    def of_b():
+        with session_scope(engine) as s:
+            return {t.name: s.execute(sa.select(t).where(backup._owned(t, {world["orgs"]["B"]}))
+                                      .order_by(*t.primary_key.columns)).mappings().all()
+                    for t in backup.TABLES}
+
+    b_before = of_b()
+    done = backup.restore(engine, blob, PASS, files_dir=tmp_path / "files")
+    assert [p.target_name for p in done.placements] == ["Free Voice"]
+    assert of_b() == b_before
+    with session_scope(engine) as s:
+        people = {(p.org_id, p.pseudonym) for p in s.execute(sa.select(ArchivePerson)).scalars()}
+        assert people == {(world["orgs"]["A"], "A-1"), (world["orgs"]["B"], "B-1")}
+        segments = {seg.id: seg for seg in s.execute(sa.select(ArchiveSegment)).scalars()}
+        for event in s.execute(sa.select(ArchiveEvent)).scalars():
+            assert all(segments[i].org_id == event.org_id for i in event.segment_ids)
+        hits = records.search(s, clerk(s, world, "A", "coder"), world["orgs"]["A"], Query(q="회령")).hits
+        assert {h.pseudonym for h in hits} == {"A-1"}
+        hits = records.search(s, clerk(s, world, "B", "coder"), world["orgs"]["B"], Query(q="회령")).hits
+        assert {h.pseudonym for h in hits} == {"B-1"}
+        add_witness(s, world, pseudonym="after restore")   # new rows do not collide with the moved ones
+
+
+def test_a_backup_of_the_first_format_is_restored_only_where_its_keys_match(engine, world, tmp_path):
+    """Version 1 recorded no names: only each organisation's archive key can confirm it."""
+    from corridor.archive.tables import ArchiveKey
+
+    _fill(engine, world, tmp_path)
+    blob, _ = backup.make_backup(engine, PASS, files_dir=tmp_path / "files")
+    doc = backup.read_backup(blob, PASS)
+    doc["version"] = 1
+    doc.pop("organisations")
+    doc["manifest"].pop("organisations")
+    old = _forge_v1(doc)
+    assert backup.restore(engine, old, PASS, files_dir=tmp_path / "files").rows["archive_person"] == 2
+    with session_scope(engine) as s:   # organisation B here is given another key
+        s.execute(sa.delete(ArchiveKey).where(ArchiveKey.org_id == world["orgs"]["B"]))
+        records.create_key(s, world["orgs"]["B"])
+    before = _snap(engine)
+    with pytest.raises(CorridorError, match="archive key"):
+        backup.restore(engine, old, PASS, files_dir=tmp_path / "files")
+    assert _snap(engine) == before
+
+
+def _forge_v1(doc):
     import json
     import zlib
 
     from corridor.archive import sealing
 
-    forged = sealing.passphrase_encrypt(zlib.compress(json.dumps(doc).encode()), PASS, magic=backup.MAGIC)
-    with pytest.raises(CorridorError, match="organisations do not exist"):
-        backup.restore(engine, forged, PASS, files_dir=tmp_path / "files")
-    with session_scope(engine) as s:
-        assert {p.pseudonym for p in s.execute(sa.select(ArchivePerson)).scalars()} == {"changed"}
+    return sealing.passphrase_encrypt(zlib.compress(json.dumps(doc).encode()), PASS, magic=backup.MAGIC)

@@ -27,7 +27,9 @@ def app(db_url, world):
 
 def signed_in(app, username):
     client = TestClient(app)
-    r = client.post("/login", data={"username": username, "password": PASSWORD, "code": ""}, follow_redirects=False)
+    form = re.search(r'name="csrf" value="([^"]*)"', client.get("/login").text)   # login CSRF
+    r = client.post("/login", data={"username": username, "password": PASSWORD, "code": "",
+                                    "csrf": form.group(1) if form else ""}, follow_redirects=False)
     assert r.status_code == 303, r.text
     return client
 

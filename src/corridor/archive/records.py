@@ -30,6 +30,7 @@ from corridor.access.rules import (
     can_grant_archive,
 )
 from corridor.access.tables import Organisation, User
+from corridor.access.throttle import Throttle
 from corridor.archive import consent as consent_mod
 from corridor.archive import redact, sealing, thesaurus
 from corridor.archive import search as search_mod
@@ -260,10 +261,105 @@ def get_person(s: Session, clerk: Clerk, public_id: str) -> ArchivePerson:
     return p
 
 
+#: Wrong passphrases allowed per reviewer, and per organisation (several reviewers' accounts
+#: together), within 15 minutes before unsealing with the server-held key pauses. NIST SP
+#: 800-63B §5.2.2 asks that failed attempts be limited; the count is kept for what is guessed at
+#: (the organisation's key) as well as for who guesses, as OWASP's Authentication Cheat Sheet
+#: ("Account Lockout") keeps it for the account, not the address. The check comes before the passphrase
+#: is tried, so that past the limit the right passphrase is refused too: otherwise the limit would
+#: slow the guessing, but the answer to the right guess would still tell the guesser they found it.
+UNSEAL_PER_USER = Throttle(limit=5, window_s=900)
+UNSEAL_PER_ORG = Throttle(limit=10, window_s=900)
+
+
+class UnsealPaused(CorridorError):
+    """Too many wrong passphrases for this reviewer or this organisation: try again later."""
+
+    def __init__(self) -> None:
+        minutes = int(UNSEAL_PER_USER.window_s // 60)
+        super().__init__(f"too many wrong passphrases; unsealing is paused for up to {minutes} minutes",
+                         field="passphrase")
+
+
+def _unseal_keys(clerk: Clerk, org_id: int) -> tuple[str, str]:
+    """The failure counters an unsealing attempt counts against: the person's, the organisation's."""
+    who = f"user:{clerk.user_id}" if clerk.user_id is not None else clerk.label
+    return f"unseal:{who}", f"unseal:org:{org_id}"
+
+
+def unseal_paused(s: Session, clerk: Clerk, org_id: int) -> bool:
+    """Whether ``clerk`` (or anyone in ``org_id``) has used up the wrong passphrases allowed."""
+    mine, org = _unseal_keys(clerk, org_id)
+    return UNSEAL_PER_USER.blocked(s, [mine]) or UNSEAL_PER_ORG.blocked(s, [org])
+
+
+#: How long a refusal's own transaction waits for another writer before it is written in the
+#: caller's transaction instead (seconds).
+APART_WAIT_S = 2
+
+
+def _commit_apart(s: Session, write) -> None:
+    """Run ``write(session)`` in a transaction of its own and commit it, so that it stands even
+    when the caller's transaction is rolled back (a refused request, a failed command).
+
+    When the caller's transaction already holds the locks the second one needs (it has written:
+    SQLite's single writer, the audit log's head row on PostgreSQL), or another writer holds
+    them past :data:`APART_WAIT_S`, the record is written in the caller's transaction instead,
+    which then commits it with its answer (the pages do: a refusal is a rendered page).
+    """
+    from sqlalchemy import text
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.exc import OperationalError
+
+    conn = s.connection()
+    if conn.dialect.name == "postgresql" and conn.execute(
+            text("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")).scalar():
+        write(s)   # this transaction has written: it may hold the audit head's lock itself
+        return
+    bind = s.get_bind()
+    engine = bind.engine if isinstance(bind, Connection) else bind
+    try:
+        with Session(engine) as apart, apart.begin():
+            own = apart.connection()
+            usual = None
+            if engine.dialect.name == "postgresql":
+                own.execute(text(f"SET LOCAL lock_timeout = '{APART_WAIT_S}s'"))
+            elif engine.dialect.name == "sqlite":   # a connection setting: put back before it returns to the pool
+                usual = own.exec_driver_sql("PRAGMA busy_timeout").scalar()
+                own.exec_driver_sql(f"PRAGMA busy_timeout = {APART_WAIT_S * 1000}")
+            try:
+                write(apart)
+                apart.flush()   # the write lock is taken here; committing needs no more waiting
+            finally:
+                if usual is not None:
+                    own.exec_driver_sql(f"PRAGMA busy_timeout = {int(usual)}")
+    except OperationalError:
+        write(s)
+
+
+def _unseal_refused(s: Session, clerk: Clerk, person: ArchivePerson, action: str, *, count: bool) -> None:
+    """Audit a refused unsealing (never the passphrase) and, for a wrong one, count the failure."""
+    keys = _unseal_keys(clerk, person.org_id)
+
+    def write(session: Session) -> None:
+        if count:
+            UNSEAL_PER_USER.forget_old(session, keys)   # both counters share the window
+            UNSEAL_PER_USER.failed(session, keys)
+        _audit(session, clerk, person.org_id, action, "archive_person", person.public_id)
+
+    _commit_apart(s, write)
+
+
 def unseal(s: Session, clerk: Clerk, person: ArchivePerson, *, passphrase: str | None = None,
            private_key: bytes | None = None) -> dict[str, str]:
     """Open a sealed identity for one request: with the private key (offline file) or the
-    passphrase of the key stored wrapped. Audited; the key is not kept."""
+    passphrase of the key stored wrapped. Audited; the key is not kept.
+
+    A wrong passphrase is counted and audited (``archive.unseal.failed``) in a transaction of its
+    own, committed even though the caller's is not; past :data:`UNSEAL_PER_USER` or
+    :data:`UNSEAL_PER_ORG` every attempt is refused with :class:`UnsealPaused` without trying the
+    passphrase, and audited (``archive.unseal.refused``).
+    """
     _require(clerk, ArchiveAction.UNSEAL, person.org_id)
     if person.sealed_identity is None:
         return {}
@@ -272,7 +368,14 @@ def unseal(s: Session, clerk: Clerk, person: ArchivePerson, *, passphrase: str |
         if key.wrapped_private_key is None:
             raise CorridorError("the private key is kept offline; unseal on the offline machine",
                                 field="passphrase")
-        private_key = sealing.unwrap_private_key(key.wrapped_private_key, passphrase or "")
+        if unseal_paused(s, clerk, person.org_id):
+            _unseal_refused(s, clerk, person, "archive.unseal.refused", count=False)
+            raise UnsealPaused()
+        try:
+            private_key = sealing.unwrap_private_key(key.wrapped_private_key, passphrase or "")
+        except sealing.WrongPassphrase:
+            _unseal_refused(s, clerk, person, "archive.unseal.failed", count=True)
+            raise
     identity = sealing.open_identity(private_key, person.sealed_identity)
     _audit(s, clerk, person.org_id, "archive.unseal", "archive_person", person.public_id)
     return identity
@@ -604,15 +707,24 @@ def search(s: Session, clerk: Clerk, org_id: int, query: search_mod.Query) -> se
     return search_mod.run(s, org_id, query)
 
 
+def _search_purpose(token: str, org_id: int, user_id: int | None) -> str:
+    """What a saved search's sealed parameters are bound to (associated data): its token, its
+    organisation and who saved it. Moved to another row, another organisation or another owner,
+    they no longer open."""
+    return f"search:{token}:org:{org_id}:user:{user_id}"
+
+
 def save_search(s: Session, clerk: Clerk, org_id: int, query: search_mod.Query) -> str:
-    """Keep a search under a random token; its URL then shows no search terms."""
+    """Keep a search under a random token; its URL then shows no search terms, and the database
+    holds them only sealed with the server key (:mod:`corridor.access.serverkey`)."""
     _require(clerk, ArchiveAction.SEARCH, org_id)
     import json
 
     from corridor.access.serverkey import seal
 
     token = secrets.token_urlsafe(18)
-    sealed = seal(json.dumps(query.as_params(), ensure_ascii=False).encode(), f"search:{token}")
+    params = json.dumps(query.as_params(), ensure_ascii=False).encode()
+    sealed = seal(params, _search_purpose(token, org_id, clerk.user_id))
     s.add(ArchiveSavedSearch(token=token, org_id=org_id, user_id=clerk.user_id, sealed_params=sealed))
     s.flush()
     return token
@@ -620,12 +732,19 @@ def save_search(s: Session, clerk: Clerk, org_id: int, query: search_mod.Query) 
 
 def load_search(s: Session, clerk: Clerk, token: str) -> tuple[int, search_mod.Query]:
     """The saved search behind ``token``: the same answer (not found) for a token that does not
-    exist and for one the reader may not use, so a URL reveals nothing to an outsider."""
+    exist, one the reader may not use, and one whose sealed terms do not open for its row (moved
+    there from another), so a URL reveals nothing to an outsider. A missing server key is still
+    reported as such."""
     row = s.get(ArchiveSavedSearch, token) if re.fullmatch(r"[A-Za-z0-9_-]{10,43}", token or "") else None
     if row is None or not clerk.may(ArchiveAction.SEARCH, row.org_id):
         raise NotFound("no such search")
     import json
 
-    from corridor.access.serverkey import open_sealed
+    from corridor.access.serverkey import load_key, open_sealed
 
-    return row.org_id, search_mod.Query(**json.loads(open_sealed(row.sealed_params, f"search:{token}")))
+    key = load_key()
+    try:
+        params = json.loads(open_sealed(row.sealed_params, _search_purpose(token, row.org_id, row.user_id), key=key))
+    except (CorridorError, ValueError, TypeError):
+        raise NotFound("no such search") from None
+    return row.org_id, search_mod.Query(**params)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from corridor.cli.coalition import Db, _engine, _org, _user
 from corridor.cli.console import console, print_json
@@ -101,14 +102,10 @@ def recover_key(key_out: Annotated[Path, typer.Option("--key-out", help="Where t
 def grant(username: str, org: Org,
           role: Annotated[str, typer.Option("--role", help="interviewer, coder or reviewer.")], db: Db = None) -> None:
     """Give a user an archive role in an organisation."""
-    from corridor.access.rules import ArchiveRole
     from corridor.archive import records
     from corridor.store import session_scope
 
-    try:
-        r = ArchiveRole(role)
-    except ValueError:
-        raise CorridorError("must be interviewer, coder or reviewer", field="--role", value=role) from None
+    r = _archive_role(role)
     engine = _engine(db)
     with session_scope(engine) as s:
         o = _org(s, org)
@@ -117,6 +114,36 @@ def grant(username: str, org: Org,
             raise CorridorError("no such user", field="USERNAME", value=username)
         records.grant_role(s, user, o, r)
     console.print(f"{username} is now an archive {role} of {org}")
+
+
+def _archive_role(value: str):
+    from corridor.access.rules import ArchiveRole
+
+    try:
+        return ArchiveRole(value)
+    except ValueError:
+        raise CorridorError("must be interviewer, coder or reviewer", field="--role", value=value) from None
+
+
+@app.command("revoke")
+def revoke(username: str, org: Org,
+           role: Annotated[str, typer.Option("--role", help="interviewer, coder or reviewer.")], db: Db = None) -> None:
+    """Take an archive role away; the user is signed out of every browser at once. Audited."""
+    from corridor.archive import records
+    from corridor.store import session_scope
+
+    r = _archive_role(role)
+    engine = _engine(db)
+    with session_scope(engine) as s:
+        o = _org(s, org)
+        user = _user(s, username)
+        if user is None:
+            raise CorridorError("no such user", field="USERNAME", value=username)
+        if not records.revoke_role(s, user, o, r):
+            raise CorridorError(f"{user.username} holds no such archive role in {o.name}; nothing changed",
+                                field="--role", value=role)
+        name = user.username
+    console.print(escape(f"{name} is no longer an archive {role} of {org} (signed out everywhere)"))
 
 
 @app.command("add-file")
@@ -224,15 +251,24 @@ def backup(out: Annotated[Path, typer.Option("--out", help="The encrypted backup
 
 
 @app.command("restore")
-def restore(path: Path, db: Db = None) -> None:
-    """Replace the archive with a backup, after checking it whole; nothing changes on any fault."""
+def restore(path: Path, db: Db = None,
+            map_: Annotated[list[str] | None, typer.Option(
+                "--map", help='Restore a backup\'s organisation into one named differently here: '
+                              '"Backup name=Name here" (repeat). Overrides the name, never the archive key.')] = None
+            ) -> None:
+    """Replace the archives of the backup's organisations, after checking the whole file and that
+    each organisation here is the backup's (name and archive key); nothing changes on any fault."""
+    from corridor.archive.backup import parse_map
     from corridor.archive.backup import restore as do_restore
 
+    mapping = parse_map(map_)
     blob = _read(path, "PATH")
     passphrase = _passphrase("CORRIDOR_BACKUP_PASSPHRASE", "Backup passphrase")
     engine = _engine(db)
-    counts = do_restore(engine, blob, passphrase, source=str(path))
-    console.print(f"Restored {sum(counts.values())} rows from {path}")
+    done = do_restore(engine, blob, passphrase, source=str(path), mapping=mapping)
+    into = ", ".join(p.target_name if not p.mapped else f"{p.backup_name} → {p.target_name}"
+                     for p in done.placements)
+    console.print(escape(f"Restored {sum(done.rows.values())} rows from {path} into {into or 'no organisation'}"))
 
 
 @app.command("reindex")

@@ -53,6 +53,13 @@ def _message(exc: Exception) -> str:
     return exc.one_line() if isinstance(exc, CorridorError) else str(exc)
 
 
+def _gettext(request: Request, message: str) -> str:
+    """``message`` in the page's language (the archive catalogue holds its Korean)."""
+    from corridor.i18n import translations
+
+    return translations(request.state.lang).gettext(message)
+
+
 def _vocab(lang: str) -> dict[str, Any]:
     return {name: thesaurus.choices(name, lang) for name in thesaurus.VOCABULARIES}
 
@@ -205,10 +212,17 @@ async def unseal(public_id: str, request: Request, s: Session = DB):
     try:
         iv = records.get_interview(s, clerk, public_id, ArchiveAction.UNSEAL)
         person = s.get(ArchivePerson, iv.person_id)
-        with s.begin_nested():
-            identity = records.unseal(s, clerk, person, passphrase=form.get("passphrase", ""))
+        # No savepoint here: unsealing writes nothing before a refusal, and a refusal's count and
+        # audit entry must be committed with the refused answer (records.unseal commits them
+        # apart when it can; otherwise they are in this request's transaction).
+        identity = records.unseal(s, clerk, person, passphrase=form.get("passphrase", ""))
     except NotFound:
         return _not_found(request, ident)
+    except records.UnsealPaused:
+        return _interview_page(request, s, ident, clerk, public_id, status_code=429,
+                               error=_gettext(request, "Too many wrong passphrases: unsealing is paused for up "
+                                                       "to %(minutes)d minutes. Every attempt is in the audit log.")
+                               % {"minutes": int(records.UNSEAL_PER_USER.window_s // 60)})
     except (CorridorError, Forbidden) as exc:
         return _interview_page(request, s, ident, clerk, public_id, error=_message(exc), status_code=403)
     return render(request, "archive/identity.html", **_common(ident, request.state.lang, iv=iv, person=person,
