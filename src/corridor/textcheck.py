@@ -1,4 +1,5 @@
-"""Refusing characters that have no place in a name or a value typed by a person.
+"""Text safety: refusing characters that have no place in a name or a value typed by a person,
+and neutralising text that a spreadsheet would run as a formula.
 
 - NUL (U+0000) truncates strings in C libraries and some databases;
 - the bidirectional controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) reorder
@@ -47,3 +48,39 @@ def check_tree(value: Any, *, field: str, source: str | None = None) -> None:
             check_tree(v, field=f"{field}.{i}", source=source)
     else:
         check_text(value, field=field, source=source)
+
+
+#: First characters a spreadsheet may take as the start of a formula: OWASP's list (``=``, ``+``,
+#: ``-``, ``@``) and the full-width forms that spreadsheets in East Asian locales also accept.
+FORMULA_STARTS = "=+-@\uff1d\uff0b\uff0d\uff20"
+_STARTS = re.escape(FORMULA_STARTS)
+#: A cell a spreadsheet may run: a formula start after any white space, or a tab or carriage
+#: return (OWASP), in each case after any quotes already in front (so the rule can be undone).
+_FORMULA_LIKE = re.compile(f"^'*(?:\\s*[{_STARTS}]|[\\t\\r])")
+#: What :func:`spreadsheet_safe` made of such a cell: one more quote in front.
+_NEUTRALISED = re.compile(f"^'{_FORMULA_LIKE.pattern[1:]}")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A text cell a spreadsheet will not run as a formula (OWASP "CSV Injection").
+
+    Text that begins with ``=``, ``+``, ``-``, ``@`` (or their full-width forms), possibly after
+    white space or quotes, or that begins with a tab or a carriage return, gets a single quote
+    in front. Numbers are returned as they are: ``-2.5`` is a number, not a formula. The rule is
+    reversible (:func:`from_spreadsheet_safe`): text that already starts with quotes before a
+    formula start gets one more, so no stored value is confused with a neutralised one.
+    """
+    if isinstance(value, str) and _FORMULA_LIKE.match(value):
+        return "'" + value
+    return value
+
+
+def from_spreadsheet_safe(text: str) -> tuple[str, bool]:
+    """Undo :func:`spreadsheet_safe` on a cell read from a file: ``(text, was_neutralised)``.
+
+    A cell that is a neutralised formula-like text loses its one added quote and stays text
+    (never evaluated, never parsed as a number); any other cell is returned as it is.
+    """
+    if _NEUTRALISED.match(text):
+        return text[1:], True
+    return text, False

@@ -51,6 +51,7 @@ from corridor.archive.tables import (
     ArchivePerson,
 )
 from corridor.errors import CorridorError
+from corridor.textcheck import spreadsheet_safe
 
 FORMAT_VERSION = 1
 
@@ -172,13 +173,28 @@ def _record_export(s: Session, clerk: Clerk, org_id: int, use: Use, form: str, i
 # --------------------------------------------------------------------------- Uwazi
 
 LANG_NAMES = {"en": "English", "ko": "Korean"}
+
+
+class _SafeWriter:
+    """A CSV writer whose text cells cannot run as spreadsheet formulas (OWASP CSV Injection),
+    with RFC 4180 line ends (so a lone carriage return inside a cell is quoted)."""
+
+    def __init__(self, buf) -> None:
+        self._w = csv.writer(buf, lineterminator="\r\n")
+
+    def writerow(self, row) -> None:
+        self._w.writerow([spreadsheet_safe(v) for v in row])
+
+
+def _safe_writer(buf) -> _SafeWriter:
+    return _SafeWriter(buf)
 EVENT_COLUMNS = ("title", "interview", "start_date", "date_precision", "province", "facility_type",
                  "act_types", "perpetrators")
 
 
 def _thesaurus_csv(vocab: str) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf)
+    w = _safe_writer(buf)
     w.writerow([LANG_NAMES["en"], LANG_NAMES["ko"]])
     entries = thesaurus.VOCABULARIES[vocab]
     for entry in entries.values():
@@ -209,7 +225,7 @@ def uwazi_zip(s: Session, clerk: Clerk, public_ids: Sequence[str], use: Use | st
     if blocked:
         raise ExportRefused(use, blocked)
     buf = io.StringIO()
-    w = csv.writer(buf)
+    w = _safe_writer(buf)
     header = ["title", "title__ko", "interview", "start_date", "date_precision", "province", "province__ko",
               "facility_type", "facility_type__ko", "act_types", "act_types__ko", "perpetrators", "perpetrators__ko"]
     w.writerow(header)

@@ -15,6 +15,15 @@ Corridor writes one row per activity:
 | ``#reached +people`` | modelled people reached (median), when assessed |
 | ``#value +cost +usd`` | cost in US dollars |
 | ``#meta +<field>`` | one column per field of the channel spec (``#meta +frequency_khz``) |
+
+Spreadsheet injection (OWASP, "CSV Injection"): a spreadsheet runs a cell that begins with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return as a formula, which can send the sheet's
+other cells to a server (``HYPERLINK``, ``WEBSERVICE``) or start a program (DDE). Every text
+cell Corridor writes that could be read so (see :func:`corridor.textcheck.spreadsheet_safe`) is prefixed with a
+single quote, which spreadsheets take as "this cell is text"; numbers are written as numbers.
+Reading does the inverse (:func:`corridor.textcheck.from_spreadsheet_safe`): one leading quote before such a
+start is removed and the value is kept as text, so an export imported again gives back exactly
+the stored values, and nothing read is ever evaluated.
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ from typing import Any
 
 from corridor.atomic import atomic_path
 from corridor.errors import CorridorError
+from corridor.textcheck import from_spreadsheet_safe, spreadsheet_safe
 
 _TAG = re.compile(r"^#[a-z][a-z0-9_]*(\s*\+[a-z][a-z0-9_]*)*$")
 MAX_BYTES = 20_000_000
@@ -53,15 +63,20 @@ def normalise_tag(tag: str) -> str:
     return " +".join([parts[0], *sorted(p for p in parts[1:] if p)])
 
 
-def write_hxl(rows: Iterable[Mapping[str, Any]], out: Path | str) -> Path:
-    """Write activities (mappings with the keys of :data:`BASE_COLUMNS` and ``spec``) as HXL."""
+def hxl_text(rows: Iterable[Mapping[str, Any]]) -> str:
+    """Activities (mappings with the keys of :data:`BASE_COLUMNS` and ``spec``) as HXL CSV text,
+    every text cell made safe for spreadsheets (:func:`spreadsheet_safe`)."""
     rows = list(rows)
     meta_fields = sorted({k for r in rows for k in (r.get("spec") or {})})
     headers = [h for h, _, _ in BASE_COLUMNS] + [f"Spec: {f}" for f in meta_fields]
     tags = [t for _, t, _ in BASE_COLUMNS] + [f"#meta +{f}" for f in meta_fields]
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(headers)
+    # RFC 4180 §2: records end with CRLF, and a cell holding a line break, quote or comma is
+    # quoted. With CRLF as the terminator the csv module quotes a cell holding a lone carriage
+    # return too, which a spreadsheet would otherwise take as the start of a new row (whose
+    # first cell could then begin with a formula).
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([spreadsheet_safe(h) for h in headers])
     writer.writerow(tags)
     for r in rows:
         values = []
@@ -69,14 +84,22 @@ def write_hxl(rows: Iterable[Mapping[str, Any]], out: Path | str) -> Path:
             v = r.get(key)
             if key == "provinces" and v is not None and not isinstance(v, str):
                 v = "; ".join(v)
-            values.append("" if v is None else v)
+            values.append("" if v is None else spreadsheet_safe(v))
         spec = r.get("spec") or {}
         for f in meta_fields:
             v = spec.get(f)
-            values.append("" if v is None else (json.dumps(v) if isinstance(v, (list, dict)) else v))
+            if isinstance(v, (list, dict)):
+                v = json.dumps(v)
+            values.append("" if v is None else spreadsheet_safe(v))
         writer.writerow(values)
+    return buf.getvalue()
+
+
+def write_hxl(rows: Iterable[Mapping[str, Any]], out: Path | str) -> Path:
+    """Write activities as HXL (see :func:`hxl_text`) to ``out``, atomically."""
+    text = hxl_text(rows)
     with atomic_path(out) as tmp:
-        tmp.write_text(buf.getvalue(), encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8")
     return Path(out)
 
 
@@ -93,11 +116,13 @@ def read_hxl(path: Path | str) -> list[dict[str, Any]]:
     if path.stat().st_size > MAX_BYTES:
         raise CorridorError(f"file is larger than {MAX_BYTES // 1_000_000} MB", source=source)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        # newline="": line breaks inside quoted cells are kept as written (csv module docs)
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            text = f.read()
     except UnicodeDecodeError:
         raise CorridorError("not UTF-8 text (save the CSV as UTF-8)", source=source) from None
     try:
-        table = list(csv.reader(io.StringIO(text)))
+        table = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         raise CorridorError(f"not a readable CSV ({exc})", source=source) from None
     tag_row = None
@@ -141,11 +166,11 @@ def read_hxl(path: Path | str) -> list[dict[str, Any]]:
                                 field=f"row {n}")
         record: dict[str, Any] = {"spec": {}, "_row": n}
         for (tag, key), value in zip(columns, row):
-            value = value.strip()
+            value, as_text = from_spreadsheet_safe(value.strip())
             if key is None or value == "":
                 continue
             if key.startswith("spec."):
-                record["spec"][key[5:]] = _parse_scalar(value)
+                record["spec"][key[5:]] = value if as_text else _parse_scalar(value)
             elif key == "provinces":
                 record[key] = [p.strip() for p in value.split(";") if p.strip()]
             elif key in ("reached", "cost_usd"):

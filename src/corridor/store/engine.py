@@ -25,11 +25,25 @@ def database_url(url: str | None = None) -> str:
     return f"sqlite:///{data_dir() / 'corridor.db'}"
 
 
+#: How long a write waits for another's lock before giving up (the service then answers 503).
+LOCK_WAIT_MS = 5000
+
+
+def _postgresql_settings(dbapi_connection, _record) -> None:
+    # PostgreSQL waits for a row lock forever by default; give up like SQLite's busy timeout.
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    cur = dbapi_connection.cursor()
+    cur.execute(f"SET lock_timeout = {LOCK_WAIT_MS}")
+    cur.close()
+    dbapi_connection.autocommit = autocommit
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute(f"PRAGMA busy_timeout={LOCK_WAIT_MS}")
     cur.close()
 
 
@@ -39,6 +53,8 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
     engine = create_engine(target, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", _postgresql_settings)
     return engine
 
 

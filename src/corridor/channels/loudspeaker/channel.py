@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from typing import ClassVar, Literal
 
@@ -52,8 +53,19 @@ def _kp_projected():
     return land
 
 
+_local = threading.local()
+
+
+def _to_projected() -> Transformer:
+    """The WGS 84 to projected transformer, built once per thread (pyproj transformers are not
+    thread-safe, and building one takes about 10 ms)."""
+    if not hasattr(_local, "transformer"):
+        _local.transformer = Transformer.from_crs(sources.WGS84, sources.PROJECTED, always_xy=True)
+    return _local.transformer
+
+
 def distance_to_north_korea_km(lon: float, lat: float) -> float:
-    x, y = Transformer.from_crs(sources.WGS84, sources.PROJECTED, always_xy=True).transform(lon, lat)
+    x, y = _to_projected().transform(lon, lat)
     return float(shapely.distance(_kp_projected(), shapely.Point(x, y))) / 1000.0
 
 
