@@ -78,7 +78,9 @@ def test_killing_the_server_during_an_import_leaves_the_database_consistent(tmp_
         base = f"http://127.0.0.1:{port}"
         wait_until_up(base)
         c = httpx.Client(base_url=base, timeout=60)
-        c.post("/login", data={"username": "ed@fv", "password": "a long pass phrase 1"})
+        page = c.get("/login").text
+        c.post("/login", data={"username": "ed@fv", "password": "a long pass phrase 1",
+                               "csrf": page.split('name="csrf" value="')[1].split('"')[0]})
         csrf = c.get("/campaigns").text.split('name="csrf" value="')[1].split('"')[0]
         result = {}
 

@@ -1,12 +1,16 @@
-"""Passwords, two-factor codes, tokens and login throttling."""
+"""Passwords, two-factor and enrolment codes, tokens, and throttling held in the database."""
+
+from datetime import datetime, timedelta, timezone
 
 import pyotp
 import pytest
 
 from corridor.access.accounts import (
-    LoginThrottle,
+    check_password,
+    enrolment_code_hash,
     hash_password,
     new_api_token,
+    new_enrolment_code,
     new_totp_secret,
     token_hash,
     totp_uri,
@@ -47,15 +51,37 @@ def test_tokens_are_random_and_stored_only_as_hashes():
     assert a != b and ha == token_hash(a) and a not in ha and len(a) > 40
 
 
-def test_throttle_blocks_after_the_limit_and_forgets_after_the_window():
-    t = LoginThrottle(limit=3, window_s=60)
-    for i in range(3):
-        assert not t.blocked("user:kim", "ip:1", now=i)
-        t.failed("user:kim", "ip:1", now=i)
-    assert t.blocked("user:kim", now=10)
-    assert t.blocked("ip:1", now=10)            # the address too
-    assert not t.blocked("user:lee", "ip:2", now=10)
-    assert not t.blocked("user:kim", now=100)   # window passed
-    t.failed("user:kim", now=101)
-    t.succeeded("user:kim")
-    assert not t.blocked("user:kim", now=102)
+def test_unknown_accounts_are_checked_against_a_dummy_hash():
+    assert not check_password(None, "correct horse battery")
+    assert check_password(hash_password("correct horse battery"), "correct horse battery")
+
+
+def test_enrolment_codes_are_random_and_typed_loosely():
+    a, b = new_enrolment_code(), new_enrolment_code()
+    assert a != b and len(a.replace("-", "")) == 20
+    assert enrolment_code_hash(a) == enrolment_code_hash(a.lower().replace("-", " "))
+    assert enrolment_code_hash(a) != enrolment_code_hash(b) and a not in enrolment_code_hash(a)
+
+
+def test_throttle_blocks_after_the_limit_and_forgets_after_the_window(db_url):
+    from corridor.access.throttle import Throttle
+    from corridor.store import make_engine, session_scope, upgrade
+
+    upgrade(db_url)
+    engine = make_engine(db_url)
+    t = Throttle(limit=3, window_s=60)
+    t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    try:
+        with session_scope(engine) as s:
+            for i in range(3):
+                assert not t.blocked(s, ["user:kim", "ip:1"], now=t0 + timedelta(seconds=i))
+                t.failed(s, ["user:kim", "ip:1"], now=t0 + timedelta(seconds=i))
+        with session_scope(engine) as s:          # another worker's session sees the same count
+            at = t0 + timedelta(seconds=10)
+            assert t.blocked(s, ["user:kim"], now=at)
+            assert t.blocked(s, ["ip:1"], now=at)            # the address too
+            assert not t.blocked(s, ["user:lee", "ip:2"], now=at)
+            assert not t.blocked(s, ["user:kim"], now=t0 + timedelta(seconds=100))   # window passed
+            assert t.forget_old(s, now=t0 + timedelta(seconds=100)) == 6
+    finally:
+        engine.dispose()

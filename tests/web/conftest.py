@@ -52,9 +52,11 @@ def bearer(token):
 
 
 def login(client, username, password=PASSWORD, code=""):
-    r = client.post("/login", data={"username": username, "password": password, "code": code},
-                    follow_redirects=False)
-    return r
+    """Sign in as a browser does: GET /login (which sets the pre-session cookie), then post the
+    form with its CSRF token."""
+    token = csrf_of(client.get("/login").text)
+    return client.post("/login", data={"username": username, "password": password, "code": code, "csrf": token},
+                       follow_redirects=False)
 
 
 def csrf_of(html):

@@ -53,21 +53,28 @@ def test_forged_and_expired_sessions_are_refused(app, client, world):
     assert client.get("/api/v1/campaigns").status_code == 401
 
 
-def test_owners_must_set_up_two_factor_then_need_the_code(app, client, world):
-    r = login(client, "owner-a")
-    assert r.headers["location"] == "/account/2fa"
-    assert client.get("/campaigns", follow_redirects=False).headers["location"] == "/account/2fa"
-    assert client.get("/api/v1/campaigns").status_code == 403
-    page = client.get("/account/2fa").text
-    secret = page.split('name="secret" value="')[1].split('"')[0]
-    csrf = csrf_of(page)
-    assert client.post("/account/2fa", data={"csrf": csrf, "secret": secret, "code": "000000"}).status_code == 422
-    r = client.post("/account/2fa", data={"csrf": csrf, "secret": secret, "code": pyotp.TOTP(secret).now()},
-                    follow_redirects=False)
-    assert r.status_code == 303
+def test_owners_enrol_with_the_one_time_code_then_need_the_code(app, client, world):
+    from corridor.access import members
+    from corridor.access.tables import User
+
+    r = login(client, "owner-a")                     # the password alone: the enrolment form, no session
+    assert r.status_code == 200 and 'name="enrolment_code"' in r.text
+    assert "corridor_session" not in client.cookies
+    assert client.get("/campaigns", follow_redirects=False).headers["location"] == "/login"
+    assert client.get("/api/v1/campaigns").status_code == 401
+    with session_scope(app.state.engine) as s:       # what `corridor user enrol owner-a` does
+        code, _expires = members.start_enrolment(s, s.get(User, world["users"][("A", Role.OWNER)]))
+    secret = r.text.split('name="secret" value="')[1].split('"')[0]
+    form = {"csrf": csrf_of(r.text), "username": "owner-a", "secret": secret, "enrolment_code": code,
+            "ticket": r.text.split('name="ticket" value="')[1].split('"')[0]}
+    assert client.post("/login/enrol", data={**form, "code": "000000"}).status_code == 422
+    r = client.post("/login/enrol", data={**form, "code": pyotp.TOTP(secret).now()}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/campaigns"
+    assert client.get("/campaigns").status_code == 200
     client.cookies.clear()
     assert login(client, "owner-a").status_code == 401                      # code now required
-    assert login(client, "owner-a", code=pyotp.TOTP(secret).now()).status_code == 303
+    later = pyotp.TOTP(secret).at(datetime.now(timezone.utc).timestamp() + 30)
+    assert login(client, "owner-a", code=later).status_code == 303
 
 
 def test_collision_with_another_organisations_slot_hides_its_details(app, client, world):

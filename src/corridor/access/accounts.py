@@ -1,4 +1,4 @@
-"""Account security primitives: passwords, two-factor codes, API tokens, login throttling.
+"""Account security primitives: passwords, two-factor codes, enrolment codes, API tokens.
 
 - Passwords are hashed with Argon2id (RFC 9106) through ``argon2-cffi``'s defaults; the hash
   string carries its own parameters, so they can be raised later and old hashes rehashed.
@@ -6,17 +6,22 @@
   expects), required for organisation owners.
 - API tokens are 256-bit random strings shown once; only their SHA-256 is stored, so a copy of
   the database does not give working tokens.
-- Login attempts are throttled per account and per address with a sliding window.
+- Owners enrol their second factor with a one-time enrolment code (high-entropy, typed from a
+  printout, stored only as its SHA-256, like the tokens).
+- Signing in does the same work for an unknown account as for a real one: the password is
+  checked against a dummy Argon2 hash with the same parameters (OWASP Authentication Cheat Sheet,
+  "Authentication Responses"), so the answer's timing does not tell which accounts exist.
+
+Counting failed attempts is :mod:`corridor.access.throttle` (held in the database).
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
-import threading
 import time
-from collections import defaultdict, deque
 
 import pyotp
 from argon2 import PasswordHasher
@@ -48,6 +53,29 @@ def verify_password(stored_hash: str, password: str) -> bool:
         return _HASHER.verify(stored_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+
+
+_DUMMY_HASHES: dict[tuple, str] = {}
+
+
+def dummy_hash() -> str:
+    """An Argon2 hash of a random password, made with the current parameters (once per parameters).
+
+    Verifying against it costs what verifying a real account's hash costs, and never succeeds.
+    """
+    key = (_HASHER.time_cost, _HASHER.memory_cost, _HASHER.parallelism, _HASHER.hash_len, _HASHER.salt_len)
+    if key not in _DUMMY_HASHES:
+        _DUMMY_HASHES[key] = _HASHER.hash(secrets.token_urlsafe(24))
+    return _DUMMY_HASHES[key]
+
+
+def check_password(stored_hash: str | None, password: str) -> bool:
+    """Verify ``password`` against ``stored_hash``, or against :func:`dummy_hash` when there is no
+    account: one Argon2 verification either way, so both take the same time."""
+    if stored_hash is None:
+        verify_password(dummy_hash(), password)
+        return False
+    return verify_password(stored_hash, password)
 
 
 def needs_rehash(stored_hash: str) -> bool:
@@ -94,46 +122,25 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+#: Enrolment codes: 20 base32 characters (100 bits), shown in groups of four.
+ENROLMENT_CODE_CHARS = 20
+
+
+def new_enrolment_code() -> str:
+    """A one-time code a new owner types to enrol a second factor, e.g. ``K7QH-2MXD-...``."""
+    raw = base64.b32encode(secrets.token_bytes(ENROLMENT_CODE_CHARS * 5 // 8)).decode()
+    return "-".join(raw[i:i + 4] for i in range(0, ENROLMENT_CODE_CHARS, 4))
+
+
+def enrolment_code_hash(code: str) -> str:
+    """SHA-256 of the code with spaces, dashes and case ignored (as a person may type it)."""
+    normal = "".join(ch for ch in str(code).upper() if ch.isalnum())
+    return hashlib.sha256(f"enrolment:{normal}".encode()).hexdigest()
+
+
 def new_session_id() -> str:
     return secrets.token_urlsafe(32)
 
 
 def constant_time_equal(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
-
-
-class LoginThrottle:
-    """At most ``limit`` failed attempts per key within ``window_s`` seconds.
-
-    Keys are the account name and the client address, so neither a password spray over many
-    accounts from one address nor a distributed guess at one account gets far. State is held
-    in memory: it protects one server process, which is how Corridor is deployed.
-    """
-
-    def __init__(self, limit: int = 5, window_s: float = 900.0) -> None:
-        self.limit = limit
-        self.window_s = window_s
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def _prune(self, key: str, now: float) -> deque[float]:
-        q = self._failures[key]
-        while q and now - q[0] > self.window_s:
-            q.popleft()
-        return q
-
-    def blocked(self, *keys: str, now: float | None = None) -> bool:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            return any(len(self._prune(k, now)) >= self.limit for k in keys)
-
-    def failed(self, *keys: str, now: float | None = None) -> None:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            for k in keys:
-                self._prune(k, now).append(now)
-
-    def succeeded(self, *keys: str) -> None:
-        with self._lock:
-            for k in keys:
-                self._failures.pop(k, None)

@@ -2,10 +2,24 @@
 
 Functions take a SQLAlchemy ``Session`` and never commit: the caller owns the transaction.
 Every change is appended to the audit log in the same transaction; since the web service keys
-its caches by the audit log's sequence number, a change takes effect from the next request.
+its caches by the audit log's sequence number (the response cache, the token cache and the
+fast path), a change takes effect from the next request.
+
+Taking access away (removing a member, lowering a role, deactivating an account, resetting a
+password, revoking a token or an archive role) ends the affected browser sessions and tokens in
+the same transaction (OWASP Session Management Cheat Sheet: "Renew or invalidate sessions after
+any privilege level change"). An organisation always keeps at least one active owner: removing
+or demoting the last one is refused.
+
+Owners enrol their second factor only with a one-time enrolment code (valid 24 hours, stored as
+a hash) that the server administrator hands over out of band, so that a stolen password alone
+never lets anyone set up a second factor on an owner's account (NIST SP 800-63B §6.1.2.1:
+binding an authenticator to an existing account).
 """
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,8 +27,20 @@ from sqlalchemy.orm import Session
 from corridor.access.audit import append_audit
 from corridor.access.errors import Forbidden
 from corridor.access.rules import Action, Actor, ArchiveRole, Role, allowed, can_grant
-from corridor.access.tables import ApiToken, ArchiveMembership, Membership, Organisation, User, WebSession
+from corridor.access.tables import (
+    ApiToken,
+    ArchiveMembership,
+    EnrolmentCode,
+    Membership,
+    Organisation,
+    User,
+    WebSession,
+)
 from corridor.errors import CorridorError
+from corridor.textcheck import check_text
+
+#: How long an enrolment code stays valid.
+ENROLMENT_HOURS = 24
 
 
 def state(obj) -> dict:
@@ -27,6 +53,7 @@ def actor_label(actor: Actor | None) -> str:
 
 
 def create_organisation(s: Session, name: str, *, actor: Actor | None = None) -> Organisation:
+    check_text(name, field="name")
     name = name.strip()
     if not name:
         raise CorridorError("must not be empty", field="name", value=name)
@@ -44,6 +71,8 @@ def create_user(s: Session, username: str, password: str, *, display_name: str =
                 actor: Actor | None = None) -> User:
     from corridor.access.accounts import hash_password
 
+    check_text(username, field="username")
+    check_text(display_name, field="display name")
     username = username.strip().lower()
     if not username or len(username) > 200:
         raise CorridorError("must be 1–200 characters", field="username", value=username)
@@ -60,21 +89,122 @@ def create_user(s: Session, username: str, password: str, *, display_name: str =
 
 def set_membership(s: Session, user: User, org: Organisation, role: Role, *,
                    granter: Actor | None = None) -> Membership:
-    """Give ``user`` a role in ``org``. ``granter=None`` is the local administrator (CLI)."""
+    """Give ``user`` a role in ``org``, or change it. ``granter=None`` is the local administrator (CLI).
+
+    Lowering a role ends the user's sessions; so does making owner someone without a second factor
+    (an owner must sign in again through enrolment). The last active owner cannot be demoted.
+    """
     if granter is not None and not can_grant(granter, org.id, role):
         raise Forbidden("you cannot grant a role higher than your own, or in an organisation you do not own")
     member = s.execute(select(Membership).where(Membership.user_id == user.id,
                                                 Membership.org_id == org.id)).scalar_one_or_none()
     before = None if member is None else state(member)
+    if member is not None and role is not Role.OWNER:
+        _refuse_last_owner(s, user, org)
     if member is None:
         member = Membership(user_id=user.id, org_id=org.id, role=role.value)
         s.add(member)
     else:
+        lowered = role.rank < Role(member.role).rank
         member.role = role.value
+        if lowered:
+            end_sessions(s, user.id)
+    if role is Role.OWNER and not has_totp(user):
+        end_sessions(s, user.id)
     s.flush()
     append_audit(s, actor=actor_label(granter), org_id=org.id, action="org.member", entity="membership",
                  entity_id=member.id, before=before, after=state(member))
     return member
+
+
+def active_owners(s: Session, org_id: int) -> list[int]:
+    """The user ids of ``org_id``'s owners whose accounts are active."""
+    return list(s.execute(select(Membership.user_id).join(User, User.id == Membership.user_id)
+                          .where(Membership.org_id == org_id, Membership.role == Role.OWNER.value,
+                                 User.active.is_(True))).scalars())
+
+
+def _refuse_last_owner(s: Session, user: User, org: Organisation) -> None:
+    """Refuse to take the owner role from the last active owner of ``org``."""
+    if active_owners(s, org.id) == [user.id]:
+        raise CorridorError(f"is the last owner of {org.name}; make another member owner first",
+                            field="username", value=user.username)
+
+
+def remove_member(s: Session, user: User, org: Organisation, *, actor: Actor | None = None) -> None:
+    """Take ``user`` out of ``org``: the membership, their archive roles there and their tokens for
+    it go, and every session of theirs ends. ``actor=None`` is the local administrator (CLI)."""
+    if actor is not None and not allowed(actor, Action.ORG_MANAGE_MEMBERS, org_id=org.id):
+        raise Forbidden("only an owner of the organisation can remove its members")
+    member = s.execute(select(Membership).where(Membership.user_id == user.id,
+                                                Membership.org_id == org.id)).scalar_one_or_none()
+    archive = s.execute(select(ArchiveMembership).where(ArchiveMembership.user_id == user.id,
+                                                        ArchiveMembership.org_id == org.id)).scalars().all()
+    if member is None and not archive:
+        raise CorridorError(f"is not a member of {org.name}", field="username", value=user.username)
+    if member is not None:
+        _refuse_last_owner(s, user, org)
+    before = None if member is None else state(member)
+    for row in archive:
+        s.delete(row)
+        append_audit(s, actor=actor_label(actor), org_id=org.id, action="archive.revoke", entity="user",
+                     entity_id=user.id, before={"role": row.role}, after=None)
+    if member is not None:
+        s.delete(member)
+    revoke_tokens_of(s, user, org_id=org.id, actor=actor)
+    end_sessions(s, user.id)
+    s.flush()
+    append_audit(s, actor=actor_label(actor), org_id=org.id, action="org.member.remove", entity="membership",
+                 entity_id=user.id, before=before, after=None)
+
+
+def deactivate_user(s: Session, user: User, *, actor: Actor | None = None) -> list[Organisation]:
+    """Close an account for good: no sign-in, no token, no session, no pending enrolment.
+
+    A server-administrator action (the account may belong to several organisations). It is
+    allowed even for an organisation's last owner, so that a compromised account can always be
+    stopped at once; returns the organisations left without an active owner.
+    """
+    orgs = [s.get(Organisation, o) for o in actor_for(s, user).roles]
+    before = {"active": user.active}
+    user.active = False
+    revoke_tokens_of(s, user, actor=actor)
+    _forget_enrolment_codes(s, user)
+    end_sessions(s, user.id)
+    s.flush()
+    append_audit(s, actor=actor_label(actor), org_id=None, action="user.deactivate", entity="user",
+                 entity_id=user.id, before=before, after={"active": False})
+    return [o for o in orgs if o is not None and not active_owners(s, o.id)]
+
+
+def set_password(s: Session, user: User, password: str, *, actor: Actor | None = None,
+                 keep_tokens: bool = False) -> int:
+    """Set or reset ``user``'s password and end their sessions; return how many tokens were revoked.
+
+    A reset usually follows a suspected compromise, so the user's API tokens (which someone with
+    the old password could have made) are revoked too unless ``keep_tokens``.
+    """
+    from corridor.access.accounts import hash_password
+
+    user.password_hash = hash_password(password)
+    revoked = 0 if keep_tokens else revoke_tokens_of(s, user, actor=actor)
+    end_sessions(s, user.id)
+    append_audit(s, actor=actor_label(actor), org_id=None, action="user.password", entity="user",
+                 entity_id=user.id, before=None, after={"tokens_kept": keep_tokens})
+    return revoked
+
+
+def revoke_tokens_of(s: Session, user: User, *, org_id: int | None = None, actor: Actor | None = None) -> int:
+    """Revoke every live token of ``user`` (in ``org_id`` only, if given), each audited."""
+    q = select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked.is_(False))
+    if org_id is not None:
+        q = q.where(ApiToken.org_id == org_id)
+    rows = s.execute(q).scalars().all()
+    for record in rows:
+        record.revoked = True
+        append_audit(s, actor=actor_label(actor), org_id=record.org_id, action="token.revoke",
+                     entity="api_token", entity_id=record.id, before={"revoked": False}, after={"revoked": True})
+    return len(rows)
 
 
 def create_token(s: Session, user: User, org: Organisation, role: Role, *, name: str = "",
@@ -127,9 +257,13 @@ def organisations_of(s: Session, actor: Actor) -> list[Organisation]:
                           .order_by(Organisation.name)).scalars())
 
 
-def end_sessions(s: Session, user_id: int) -> int:
-    """Sign ``user_id`` out of every browser at once; return how many sessions ended."""
-    rows = s.execute(select(WebSession).where(WebSession.user_id == user_id)).scalars().all()
+def end_sessions(s: Session, user_id: int, *, keep: str | None = None) -> int:
+    """Sign ``user_id`` out of every browser at once (except the session whose id hash is
+    ``keep``, if given); return how many sessions ended."""
+    q = select(WebSession).where(WebSession.user_id == user_id)
+    if keep is not None:
+        q = q.where(WebSession.id_hash != keep)
+    rows = s.execute(q).scalars().all()
     for row in rows:
         s.delete(row)
     return len(rows)
@@ -146,6 +280,19 @@ def has_totp(user: User) -> bool:
     return user.totp_secret is not None
 
 
+def must_use_second_factor(actor: Actor) -> bool:
+    """Whoever may manage an organisation's members (its owners) must sign in with a second factor."""
+    return any(allowed(actor, Action.ORG_MANAGE_MEMBERS, org_id=o) for o in actor.roles)
+
+
+def needs_enrolment(s: Session, user: User) -> bool:
+    """Whether ``user`` may sign in only by enrolling a second factor with an enrolment code:
+    an owner without one, or anyone an administrator has issued a live code to."""
+    if has_totp(user):
+        return False
+    return must_use_second_factor(actor_for(s, user)) or bool(_live_codes(s, user))
+
+
 def set_totp(s: Session, user: User, secret: str, *, actor: Actor | None = None) -> None:
     """Keep ``user``'s TOTP secret, sealed with the server key (see :mod:`corridor.access.serverkey`)."""
     from corridor.access.serverkey import seal
@@ -155,6 +302,28 @@ def set_totp(s: Session, user: User, secret: str, *, actor: Actor | None = None)
     user.totp_last_step = None
     append_audit(s, actor=actor_label(actor) if actor else f"user:{user.id}", org_id=None, action="user.2fa",
                  entity="user", entity_id=user.id, before=before, after={"totp": True})
+
+
+def enrol_totp(s: Session, user: User, secret: str, code: str, *, at: float | None = None,
+               actor: Actor | None = None) -> bool:
+    """Set ``secret`` as ``user``'s second factor if ``code`` is its current code.
+
+    The confirming code's time step is remembered at once, so it cannot be replayed to sign in
+    (RFC 6238 §5.2). The caller has checked that the user may do this (enrolment code, or the
+    password and the current code). Returns False, changing nothing, when the code is wrong.
+    """
+    import time
+
+    from corridor.access.accounts import totp_step
+
+    if len(secret) < 16:
+        return False
+    step = totp_step(secret, code, at=time.time() if at is None else at)
+    if step is None:
+        return False
+    set_totp(s, user, secret, actor=actor)
+    user.totp_last_step = step
+    return True
 
 
 def check_totp(user: User, code: str, *, at: float | None = None) -> bool:
@@ -174,5 +343,93 @@ def check_totp(user: User, code: str, *, at: float | None = None) -> bool:
     step = totp_step(secret, code, at=time.time() if at is None else at)
     if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
         return False
-    user.totp_last_step = step
+    return _claim_step(user, step)
+
+
+def _claim_step(user: User, step: int) -> bool:
+    """Record ``step`` as used with one conditional UPDATE, so that two workers given the same
+    code at the same moment cannot both accept it (the second finds the step taken)."""
+    from sqlalchemy import or_, update
+    from sqlalchemy.orm import object_session
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    s = object_session(user)
+    if s is None:
+        user.totp_last_step = step
+        return True
+    claimed = s.execute(update(User).where(User.id == user.id, or_(User.totp_last_step.is_(None),
+                                                                   User.totp_last_step < step))
+                        .values(totp_last_step=step).execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        return False
+    set_committed_value(user, "totp_last_step", step)
     return True
+
+
+# --------------------------------------------------------------------------- enrolment codes
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or datetime.now(timezone.utc)
+
+
+def _aware(t: datetime) -> datetime:
+    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+
+
+def _live_codes(s: Session, user: User, *, now: datetime | None = None) -> list[EnrolmentCode]:
+    rows = s.execute(select(EnrolmentCode).where(EnrolmentCode.user_id == user.id,
+                                                 EnrolmentCode.used_at.is_(None))).scalars().all()
+    return [r for r in rows if _aware(r.expires_at) > _now(now)]
+
+
+def _forget_enrolment_codes(s: Session, user: User) -> int:
+    """Delete every enrolment code of ``user`` that has not been used."""
+    rows = s.execute(select(EnrolmentCode).where(EnrolmentCode.user_id == user.id,
+                                                 EnrolmentCode.used_at.is_(None))).scalars().all()
+    for row in rows:
+        s.delete(row)
+    return len(rows)
+
+
+def start_enrolment(s: Session, user: User, *, actor: Actor | None = None,
+                    now: datetime | None = None) -> tuple[str, datetime]:
+    """Issue a one-time enrolment code for ``user`` (returned once; only its hash is kept).
+
+    Older unused codes stop working, the current second factor (if any: a lost phone) is
+    removed, and every session of the user ends. Returns the code and when it expires.
+    """
+    from corridor.access.accounts import enrolment_code_hash, new_enrolment_code
+
+    if not user.active:
+        raise CorridorError("the account is deactivated", field="username", value=user.username)
+    _forget_enrolment_codes(s, user)
+    had_totp = has_totp(user)
+    user.totp_secret = None
+    user.totp_last_step = None
+    end_sessions(s, user.id)
+    code = new_enrolment_code()
+    expires = _now(now) + timedelta(hours=ENROLMENT_HOURS)
+    s.add(EnrolmentCode(user_id=user.id, code_hash=enrolment_code_hash(code), expires_at=expires))
+    s.flush()
+    append_audit(s, actor=actor_label(actor), org_id=None, action="user.enrol", entity="user", entity_id=user.id,
+                 before={"totp": had_totp}, after={"totp": False, "enrolment_expires": expires.isoformat()})
+    return code, expires
+
+
+def valid_enrolment_code(s: Session, user: User, code: str, *, now: datetime | None = None) -> EnrolmentCode | None:
+    """``user``'s live enrolment code matching ``code`` (unused, unexpired), or None."""
+    import hmac
+
+    from corridor.access.accounts import enrolment_code_hash
+
+    digest = enrolment_code_hash(code)
+    for row in _live_codes(s, user, now=now):
+        if hmac.compare_digest(row.code_hash, digest):
+            return row
+    return None
+
+
+def use_enrolment_code(row: EnrolmentCode, *, now: datetime | None = None) -> None:
+    """Mark an enrolment code used: it never works again."""
+    row.used_at = _now(now)

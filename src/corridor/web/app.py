@@ -6,7 +6,6 @@ runs it with uvicorn. The database is migrated to the latest schema on start.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -16,8 +15,8 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 
-from corridor import __version__, access
-from corridor.access.accounts import LoginThrottle
+from corridor import __version__, access, fonts
+from corridor.access.throttle import Throttle
 from corridor.errors import CorridorError
 from corridor.store import make_engine, upgrade
 from corridor.web.lang import COOKIE, choose_language
@@ -121,34 +120,6 @@ class GuardMiddleware:
             current_lang.reset(token)
 
 
-def _font_dir() -> Path:
-    spec = importlib.util.find_spec("koreanize_matplotlib")
-    return Path(list(spec.submodule_search_locations)[0]) / "fonts"
-
-
-def web_font(name: str) -> Path:
-    """The bundled NanumGothic, made loadable by browsers (built once into the cache folder).
-
-    The TTF shipped with ``koreanize-matplotlib`` carries empty Visual TrueType source tables
-    (``TSI0``–``TSI5``), which Chromium's font sanitiser (OTS) rejects; they hold no glyph data,
-    so they are dropped with fontTools and the result cached.
-    """
-    from fontTools.ttLib import TTFont
-
-    from corridor.atomic import atomic_path
-    from corridor.paths import cache_dir
-
-    target = cache_dir() / "fonts" / name
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        font = TTFont(_font_dir() / name)
-        for tag in [t for t in font.keys() if t.startswith("TSI")]:
-            del font[tag]
-        with atomic_path(target, field="font cache") as tmp:
-            font.save(tmp)
-    return target
-
-
 def create_app(url: str | None = None, *, migrate: bool = True, evidence: Path | None = None,
                draws: int = 200) -> FastAPI:
     """The web service on the database at ``url``. ``evidence``: an evidence JSON the dashboard
@@ -165,7 +136,7 @@ def create_app(url: str | None = None, *, migrate: bool = True, evidence: Path |
     app.state.engine = engine
     app.state.sessions = factory
     app.state.templates = make_environment()
-    app.state.throttle = LoginThrottle(limit=5, window_s=900)
+    app.state.throttle = Throttle(limit=5, window_s=900)   # failures held in the database
     app.state.response_cache = ResponseCache()
     app.state.token_cache = {}
     app.state.evidence_path = evidence
@@ -202,7 +173,7 @@ def create_app(url: str | None = None, *, migrate: bool = True, evidence: Path |
     def font(name: str):
         if name not in {"NanumGothic.ttf", "NanumGothicBold.ttf"}:
             raise HTTPException(404)
-        return FileResponse(web_font(name), media_type="font/ttf",
+        return FileResponse(fonts.web_font(name), media_type="font/ttf",
                             headers={"Cache-Control": "public, max-age=604800"})
 
     @app.get("/healthz", include_in_schema=False)

@@ -1,8 +1,34 @@
-"""Who is asking: browser sessions (cookie + CSRF) and API tokens, resolved to an Actor."""
+"""Who is asking: browser sessions (cookie + CSRF) and API tokens, resolved to an Actor; signing in.
+
+Signing in (OWASP Authentication Cheat Sheet; NIST SP 800-63B §5.2.2 for throttling):
+
+- **Equal work for every name.** The password is always checked with exactly one Argon2
+  verification, against a dummy hash when the account does not exist or is deactivated, and the
+  answer is the same, so neither the answer nor its timing tells which accounts exist.
+- **Throttling in the database** (:class:`corridor.access.throttle.Throttle`), by account and by
+  address, so it holds across worker processes. A success does not erase failures: one's own
+  correct sign-in must not reset an attacker's count.
+- **A lockout does not lock out the real user who proves a second factor**: during a lockout, the
+  right password *and* a valid, unused TOTP code still sign in. For an account without a second
+  factor the lockout holds.
+- **Owners without a second factor get no session.** Their correct password only opens the
+  enrolment form, which needs the one-time enrolment code an administrator gave them
+  (``corridor user add --role owner`` or ``corridor user enrol``); the TOTP secret is set only
+  with that code. The form's state between the two steps is a short-lived ticket signed with a
+  key derived from the server key and bound to the password hash and the pre-session cookie.
+- **Login CSRF** (OWASP CSRF Prevention Cheat Sheet, "Login CSRF" and "Signed Double-Submit
+  Cookie"): ``GET /login`` sets a random pre-session cookie, and the form carries an HMAC of it
+  under a key derived from the server key. A ``POST /login`` whose token does not match its
+  cookie is refused, so another site cannot sign a victim's browser into an attacker's account.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import re
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -11,12 +37,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from corridor.access import members
-from corridor.access.accounts import LoginThrottle, new_session_id, token_hash, verify_password
+from corridor.access.accounts import check_password, new_session_id, token_hash
 from corridor.access.rules import Actor, Role
 from corridor.access.tables import ApiToken, AuditHead, User, WebSession
+from corridor.access.throttle import Throttle
+from corridor.textcheck import bad_character
 
 SESSION_COOKIE = "corridor_session"
 SESSION_HOURS = 8
+#: The pre-session cookie that the login form's CSRF token is bound to.
+LOGIN_COOKIE = "corridor_login"
+#: How long the enrolment form (after the password) stays valid.
+ENROL_MINUTES = 15
+_COOKIE_SHAPE = re.compile(r"[A-Za-z0-9_-]{32,100}")
 
 
 @dataclass
@@ -27,40 +60,146 @@ class Identity:
     via_token: bool = False
 
 
+@dataclass
+class SignIn:
+    """The outcome of a sign-in step: ``ok`` (with the new session), ``invalid``, ``throttled``,
+    ``enrol`` (the password was right; an enrolment code is needed), ``expired`` (a stale
+    enrolment form), ``enrolment_code`` or ``code`` (that code was wrong)."""
+
+    status: str
+    user: User | None = None
+    cookie: str | None = None
+    session: WebSession | None = None
+
+
 def is_owner_anywhere(actor: Actor) -> bool:
-    return any(r is Role.OWNER for r in actor.roles.values())
+    """Whether the actor manages some organisation's members (and so must use a second factor)."""
+    return members.must_use_second_factor(actor)
 
 
-def needs_second_factor(ident: "Identity") -> bool:
-    """A signed-in owner without a second factor may only set one up (tokens are exempt)."""
+def needs_second_factor(ident: Identity) -> bool:
+    """A signed-in owner without a second factor (no such session is ever made; kept as a guard)."""
     return (not ident.via_token and ident.user is not None and is_owner_anywhere(ident.actor)
             and not members.has_totp(ident.user))
 
 
-def login(s: Session, throttle: LoginThrottle, username: str, password: str, code: str,
-          client: str) -> tuple[str, WebSession] | str:
-    """Check credentials; on success return the cookie value and session, else an error key."""
-    keys = (f"user:{username.strip().lower()}", f"ip:{client}")
-    if throttle.blocked(*keys):
-        return "throttled"
-    user = s.execute(select(User).where(User.username == username.strip().lower())).scalar_one_or_none()
-    ok = user is not None and user.active and verify_password(user.password_hash, password)
-    if ok:
-        actor = members.actor_for(s, user)
-        if members.has_totp(user):
-            ok = members.check_totp(user, code)
-        elif is_owner_anywhere(actor):
-            ok = True  # allowed in, but only to set up two-factor authentication first
-    if not ok:
-        throttle.failed(*keys)
-        return "invalid"
-    throttle.succeeded(*keys)
+# --------------------------------------------------------------------------- keys and tickets
+
+
+def derived_key(purpose: str) -> bytes:
+    """A key for one purpose, derived from the server key (HMAC-SHA256 as a PRF, RFC 2104)."""
+    from corridor.access.serverkey import load_key
+
+    return hmac.new(load_key(), f"corridor:{purpose}".encode(), hashlib.sha256).digest()
+
+
+def new_login_cookie() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def valid_login_cookie(value: str | None) -> bool:
+    return bool(value) and _COOKIE_SHAPE.fullmatch(value) is not None
+
+
+def login_csrf_token(cookie: str) -> str:
+    """The login form's token for this pre-session cookie (signed double-submit)."""
+    return hmac.new(derived_key("login-csrf"), cookie.encode(), hashlib.sha256).hexdigest()
+
+
+def check_login_csrf(cookie: str | None, submitted: str | None) -> bool:
+    """Whether a sign-in form was served by us to this browser."""
+    if not valid_login_cookie(cookie) or not submitted:
+        return False
+    return hmac.compare_digest(login_csrf_token(cookie), submitted)
+
+
+def _ticket_mac(user: User, secret: str, cookie: str, expires: int) -> str:
+    message = f"{user.id}|{expires}|{secret}|{user.password_hash}|{cookie}".encode()
+    return hmac.new(derived_key("enrol-ticket"), message, hashlib.sha256).hexdigest()
+
+
+def enrol_ticket(user: User, secret: str, cookie: str, *, now: float | None = None) -> str:
+    """Proof, for the enrolment form, that this browser gave ``user``'s password moments ago."""
+    expires = int(time.time() if now is None else now) + ENROL_MINUTES * 60
+    return f"{expires}.{_ticket_mac(user, secret, cookie, expires)}"
+
+
+def check_enrol_ticket(ticket: str, user: User, secret: str, cookie: str | None, *,
+                       now: float | None = None) -> bool:
+    expires, _, mac = str(ticket).partition(".")
+    if not expires.isdigit() or not valid_login_cookie(cookie) or int(expires) < (time.time() if now is None else now):
+        return False
+    return hmac.compare_digest(_ticket_mac(user, secret, cookie, int(expires)), mac)
+
+
+# --------------------------------------------------------------------------- signing in
+
+
+def attempt_keys(username: str, client: str) -> list[str]:
+    """What a sign-in attempt is counted against: the account name and the address."""
+    if bad_character(username) is not None or len(username) > 200:   # no NUL into a query (PostgreSQL)
+        username = "#" + hashlib.sha256(username.encode("utf-8", "replace")).hexdigest()
+    return [f"user:{username}", f"ip:{client}"]
+
+
+def _account(s: Session, username: str) -> User | None:
+    """The account called ``username``; None for a name no account can have (never looked up:
+    PostgreSQL refuses a NUL in a query)."""
+    if not username or len(username) > 200 or bad_character(username) is not None:
+        return None
+    return s.execute(select(User).where(User.username == username)).scalar_one_or_none()
+
+
+def _open_session(s: Session, user: User, *, mfa: bool) -> SignIn:
     raw = new_session_id()
     session = WebSession(id_hash=token_hash(raw), user_id=user.id, csrf_token=secrets.token_urlsafe(32),
-                         mfa_passed=members.has_totp(user),
-                         expires_at=datetime.now(timezone.utc) + timedelta(hours=SESSION_HOURS))
+                         mfa_passed=mfa, expires_at=datetime.now(timezone.utc) + timedelta(hours=SESSION_HOURS))
     s.add(session)
-    return raw, session
+    return SignIn("ok", user, raw, session)
+
+
+def login(s: Session, throttle: Throttle, username: str, password: str, code: str, client: str) -> SignIn:
+    """Check a sign-in; the caller commits even when it fails (the failure count must stay)."""
+    name = username.strip().lower()
+    keys = attempt_keys(name, client)
+    blocked = throttle.blocked(s, keys)
+    user = _account(s, name)
+    live = user is not None and user.active
+    password_ok = check_password(user.password_hash if live else None, password)   # one Argon2 call, always
+    second = password_ok and members.has_totp(user) and members.check_totp(user, code)
+    ok = password_ok and (second or not members.has_totp(user))
+    if not ok:
+        throttle.forget_old(s, keys)
+        throttle.failed(s, keys)
+        return SignIn("throttled" if blocked else "invalid")
+    if blocked and not second:
+        return SignIn("throttled")
+    if members.needs_enrolment(s, user):
+        return SignIn("enrol", user)
+    return _open_session(s, user, mfa=second)
+
+
+def complete_enrolment(s: Session, throttle: Throttle, *, username: str, ticket: str, secret: str,
+                       enrolment_code: str, code: str, client: str, login_cookie: str | None) -> SignIn:
+    """The enrolment form: a valid ticket (the password, moments ago), the one-time enrolment code
+    and a code from the new authenticator. Sets the second factor and signs in."""
+    name = username.strip().lower()
+    keys = attempt_keys(name, client)
+    if throttle.blocked(s, keys):
+        return SignIn("throttled")
+    user = _account(s, name)
+    if user is None or not user.active or not check_enrol_ticket(ticket, user, secret, login_cookie):
+        throttle.failed(s, keys)
+        return SignIn("expired")
+    row = members.valid_enrolment_code(s, user, enrolment_code)
+    if row is None:
+        throttle.failed(s, keys)
+        return SignIn("enrolment_code", user)
+    if not members.enrol_totp(s, user, secret, code):
+        throttle.failed(s, keys)
+        return SignIn("code", user)
+    members.use_enrolment_code(row)
+    return _open_session(s, user, mfa=True)
 
 
 def logout(s: Session, raw: str | None) -> None:
@@ -118,7 +257,10 @@ def identify(request: Request, s: Session) -> Identity | None:
     user = s.get(User, row.user_id)
     if user is None or not user.active:
         return None
-    return Identity(user, members.actor_for(s, user), row.csrf_token)
+    actor = members.actor_for(s, user)
+    if not row.mfa_passed and members.must_use_second_factor(actor):
+        return None     # an owner's session is valid only after a second factor
+    return Identity(user, actor, row.csrf_token)
 
 
 def _aware(t: datetime) -> datetime:

@@ -1,4 +1,12 @@
-"""Organisation pages: members and their roles (owners manage them)."""
+"""Organisation pages: members, their roles and archive roles (owners manage them).
+
+An owner can add a member, change a member's role, remove a member and take an archive role
+away. Each change is made by :mod:`corridor.access.members` (or
+:func:`corridor.archive.records.revoke_role`), which checks the owner's right by a named action,
+ends the affected sessions and tokens, and writes the audit log, so the next request of the
+person concerned already sees the change. Deactivating an account and resetting a password are
+server-administrator actions (``corridor user deactivate``, ``corridor user password``).
+"""
 
 from __future__ import annotations
 
@@ -9,42 +17,170 @@ from sqlalchemy.orm import Session
 
 from corridor import access
 from corridor.access import members
-from corridor.access.rules import Action, Role, allowed
-from corridor.access.tables import Membership, Organisation, User
+from corridor.access.rules import Action, ArchiveRole, Role, allowed
+from corridor.access.tables import ArchiveMembership, Membership, Organisation, User
 from corridor.errors import CorridorError
-from corridor.web.deps import DB, form_of, message, page_context, page_identity, redirect, render
+from corridor.textcheck import check_text
+from corridor.web import auth
+from corridor.web.deps import (
+    DB,
+    form_of,
+    message,
+    page_context,
+    page_identity,
+    redirect,
+    render,
+)
 
 router = APIRouter(include_in_schema=False)
+
+
+def _rows(s: Session, ident: auth.Identity) -> list[dict]:
+    """Each of the reader's organisations with its members (and, for owners, their archive roles)."""
+    rows = []
+    for org in members.organisations_of(s, ident.actor):
+        can_manage = allowed(ident.actor, Action.ORG_MANAGE_MEMBERS, org_id=org.id)
+        people = s.execute(select(Membership, User).join(User).where(Membership.org_id == org.id)
+                           .order_by(User.username)).all()
+        archive: dict[int, list[str]] = {}
+        if can_manage:
+            for m in s.execute(select(ArchiveMembership).where(ArchiveMembership.org_id == org.id)
+                               .order_by(ArchiveMembership.role)).scalars():
+                archive.setdefault(m.user_id, []).append(m.role)
+        rows.append({"org": org, "role": ident.actor.roles[org.id], "can_manage": can_manage,
+                     "members": [{"id": u.id, "username": u.username, "role": m.role, "active": u.active,
+                                  "archive_roles": archive.get(u.id, [])} for m, u in people]})
+    return rows
+
+
+def _page(request: Request, s: Session, ident: auth.Identity, *, error: str | None = None,
+          enrolment: dict | None = None, status_code: int = 200) -> HTMLResponse:
+    return render(request, "orgs.html", status_code=status_code,
+                  **page_context(ident, "orgs", orgs=_rows(s, ident), roles=[r.value for r in Role],
+                                 error=error, enrolment=enrolment))
+
+
+def _refused(request: Request, s: Session, ident: auth.Identity, exc: Exception) -> HTMLResponse:
+    return _page(request, s, ident, error=message(exc),
+                 status_code=403 if isinstance(exc, access.Forbidden) else 422)
+
+
+def _not_found(request: Request, ident: auth.Identity) -> HTMLResponse:
+    return render(request, "not_found.html", status_code=404, **page_context(ident, "orgs"))
+
+
+def _target(s: Session, ident: auth.Identity, org_id: int, user_id: int) -> tuple[Organisation, User] | None:
+    """The organisation (one of the reader's) and one of its members, or None."""
+    org = s.get(Organisation, org_id)
+    if org is None or org_id not in ident.actor.roles:
+        return None
+    user = s.get(User, user_id)
+    if user is None:
+        return None
+    member = s.execute(select(Membership.id).where(Membership.user_id == user.id,
+                                                   Membership.org_id == org.id)).first()
+    held = s.execute(select(ArchiveMembership.id).where(ArchiveMembership.user_id == user.id,
+                                                        ArchiveMembership.org_id == org.id)).first()
+    return (org, user) if member or held else None
 
 
 @router.get("/orgs", response_class=HTMLResponse)
 def orgs(request: Request, s: Session = DB):
     ident = page_identity(request, s)
-    rows = []
-    for org in members.organisations_of(s, ident.actor):
-        people = s.execute(select(Membership, User).join(User).where(Membership.org_id == org.id)
-                           .order_by(User.username)).all()
-        rows.append({"org": org, "role": ident.actor.roles[org.id],
-                     "members": [(u.username, m.role) for m, u in people],
-                     "can_manage": allowed(ident.actor, Action.ORG_MANAGE_MEMBERS, org_id=org.id)})
-    return render(request, "orgs.html", **page_context(ident, "orgs", orgs=rows, roles=[r.value for r in Role], error=None))
+    return _page(request, s, ident)
 
 
 @router.post("/orgs/{org_id}/members", response_class=HTMLResponse)
 async def add_member(org_id: int, request: Request, s: Session = DB):
+    """Add a member by username, or change an existing member's role. Making owner someone without
+    a second factor shows the one-time enrolment code to hand over to them."""
     ident = page_identity(request, s)
     form = await form_of(request, ident)
     org = s.get(Organisation, org_id)
-    user = s.execute(select(User).where(User.username == form.get("username", "").strip().lower())).scalar_one_or_none()
     if org is None or org_id not in ident.actor.roles:
-        return render(request, "not_found.html", status_code=404, **page_context(ident, "orgs"))
+        return _not_found(request, ident)
+    enrolment = None
     try:
-        if user is None:
-            raise CorridorError("no such user; create the account first", field="username",
-                                value=form.get("username"))
+        username = check_text(form.get("username", ""), field="username").strip().lower()
+        user = s.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        if user is None or not user.active:
+            raise CorridorError("no such user; create the account first", field="username")
+        role = Role(form.get("role", "viewer"))
         with s.begin_nested():
-            members.set_membership(s, user, org, Role(form.get("role", "viewer")), granter=ident.actor)
+            members.set_membership(s, user, org, role, granter=ident.actor)
+            if role is Role.OWNER and not members.has_totp(user):
+                code, expires = members.start_enrolment(s, user, actor=ident.actor)
+                enrolment = {"username": user.username, "code": code, "expires": expires}
     except (CorridorError, access.Forbidden, ValueError) as exc:
-        return render(request, "orgs.html", status_code=403 if isinstance(exc, access.Forbidden) else 422,
-                      **page_context(ident, "orgs", orgs=[], roles=[r.value for r in Role], error=message(exc)))
+        return _refused(request, s, ident, exc)
+    if enrolment is not None:
+        return _page(request, s, ident, enrolment=enrolment)
+    return redirect("/orgs")
+
+
+@router.post("/orgs/{org_id}/members/{user_id}/role", response_class=HTMLResponse)
+async def change_role(org_id: int, user_id: int, request: Request, s: Session = DB):
+    """Change a member's role (lowering it ends their sessions; the last owner stays owner)."""
+    ident = page_identity(request, s)
+    form = await form_of(request, ident)
+    target = _target(s, ident, org_id, user_id)
+    if target is None:
+        return _not_found(request, ident)
+    org, user = target
+    enrolment = None
+    try:
+        role = Role(form.get("role", ""))
+        with s.begin_nested():
+            members.set_membership(s, user, org, role, granter=ident.actor)
+            if role is Role.OWNER and not members.has_totp(user):
+                code, expires = members.start_enrolment(s, user, actor=ident.actor)
+                enrolment = {"username": user.username, "code": code, "expires": expires}
+    except ValueError:
+        return _refused(request, s, ident, CorridorError("must be owner, editor or viewer", field="role"))
+    except (CorridorError, access.Forbidden) as exc:
+        return _refused(request, s, ident, exc)
+    if enrolment is not None:
+        return _page(request, s, ident, enrolment=enrolment)
+    return redirect("/orgs")
+
+
+@router.post("/orgs/{org_id}/members/{user_id}/remove", response_class=HTMLResponse)
+async def remove_member(org_id: int, user_id: int, request: Request, s: Session = DB):
+    """Remove a member: membership, archive roles and tokens in this organisation, and sessions."""
+    ident = page_identity(request, s)
+    await form_of(request, ident)
+    target = _target(s, ident, org_id, user_id)
+    if target is None:
+        return _not_found(request, ident)
+    org, user = target
+    try:
+        with s.begin_nested():
+            members.remove_member(s, user, org, actor=ident.actor)
+    except (CorridorError, access.Forbidden) as exc:
+        return _refused(request, s, ident, exc)
+    return redirect("/orgs")
+
+
+@router.post("/orgs/{org_id}/members/{user_id}/archive/{role}/revoke", response_class=HTMLResponse)
+async def revoke_archive_role(org_id: int, user_id: int, role: str, request: Request, s: Session = DB):
+    """Take one archive role away from a member (their sessions end)."""
+    from corridor.archive import records
+
+    ident = page_identity(request, s)
+    await form_of(request, ident)
+    target = _target(s, ident, org_id, user_id)
+    try:
+        archive_role = ArchiveRole(role)
+    except ValueError:
+        target = None
+    if target is None:
+        return _not_found(request, ident)
+    org, user = target
+    try:
+        with s.begin_nested():
+            held = records.revoke_role(s, user, org, archive_role, granter=ident.actor)
+    except (CorridorError, access.Forbidden) as exc:
+        return _refused(request, s, ident, exc)
+    if not held:
+        return _not_found(request, ident)
     return redirect("/orgs")
