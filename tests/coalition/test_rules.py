@@ -5,7 +5,16 @@ from datetime import date
 import pytest
 
 from corridor.access.audit import GENESIS, entry_hash, state_hash, verify_chain
-from corridor.access.rules import FOREIGN_ACTIONS, ROLE_ACTIONS, Action, Actor, Role, Visibility, allowed, can_grant
+from corridor.access.rules import (
+    FOREIGN_ACTIONS,
+    ROLE_ACTIONS,
+    Action,
+    Actor,
+    Role,
+    Visibility,
+    allowed,
+    can_grant,
+)
 from corridor.coalition.currency import to_usd
 from corridor.errors import CorridorError
 
@@ -71,6 +80,60 @@ def test_audit_chain_detects_edits_deletions_and_reordering():
     forged[1]["hash"] = entry_hash(forged[1]["prev_hash"], {k: v for k, v in forged[1].items()
                                                              if k not in {"hash", "prev_hash"}})
     assert verify_chain(forged).seq == 3
+
+
+def test_row_fields_join_the_hash_only_when_recorded():
+    """Entries from before row hashes keep their hash; a recorded row hash cannot be swapped."""
+    from corridor.access.tables import AuditEntry
+
+    old = AuditEntry(seq=1, at="2026-01-01T10:00:00+00:00", actor="alice", org_id=1, action="campaign.edit",
+                     entity="campaign", entity_id="1", before=None, after=None)
+    assert "row_hash" not in old.fields() and "row_pk" not in old.fields()
+    new = AuditEntry(**{**old.fields(), "row_pk": "1", "row_hash": "a" * 64})
+    assert new.fields()["row_hash"] == "a" * 64
+    assert entry_hash(GENESIS, new.fields()) != entry_hash(GENESIS, old.fields())
+    entries = [{**old.fields(), "prev_hash": GENESIS, "hash": entry_hash(GENESIS, old.fields())}]
+    second = {**new.fields(), "seq": 2}
+    entries.append({**second, "prev_hash": entries[0]["hash"], "hash": entry_hash(entries[0]["hash"], second)})
+    assert verify_chain(entries) is None                     # old and new entries mixed in one log
+    entries[1] = {**entries[1], "row_hash": "b" * 64}
+    assert verify_chain(entries).seq == 2
+
+
+def test_row_hash_leaves_out_only_the_listed_columns():
+    from corridor.access.audit import (
+        ONUPDATE_REASON,
+        UNAUDITED_COLUMNS,
+        excluded_columns,
+        row_hash,
+    )
+    from corridor.access.tables import ApiToken, User
+    from corridor.coalition.tables import Campaign
+
+    assert excluded_columns(Campaign.__table__) == {"updated_at": ONUPDATE_REASON}
+    assert set(excluded_columns(User.__table__)) == set(UNAUDITED_COLUMNS["user_account"]) == {"totp_last_step"}
+    assert set(excluded_columns(ApiToken.__table__)) == {"last_used_at"}
+    table = User.__table__
+    row = {c.name: None for c in table.columns} | {"id": 1, "username": "kim", "password_hash": "h",
+                                                     "totp_secret": b"sealed", "active": True}
+    base = row_hash(table, row)
+    assert row_hash(table, {**row, "totp_last_step": 123}) == base
+    for column, value in (("password_hash", "other"), ("totp_secret", b"other"), ("active", False),
+                          ("username", "lee")):
+        assert row_hash(table, {**row, column: value}) != base, column
+
+
+def test_anchor_checks_name_truncation_and_rewriting():
+    from corridor.access.audit import Anchor, check_anchor
+    from corridor.access.tables import AuditEntry
+
+    log = [AuditEntry(seq=e["seq"], hash=e["hash"]) for e in _chain(5)]
+    first = log[0].hash
+    assert check_anchor(log, Anchor(5, log[4].hash, first, "2026-01-01T00:00:00+00:00")) is None
+    assert check_anchor(log, Anchor(3, log[2].hash, first, "2026-01-01T00:00:00+00:00")) is None
+    assert "truncated" in check_anchor(log[:3], Anchor(5, log[4].hash, first, "2026-01-01T00:00:00+00:00"))
+    assert "rewritten" in check_anchor(log, Anchor(5, "f" * 64, first, "2026-01-01T00:00:00+00:00"))
+    assert "another audit log" in check_anchor(log, Anchor(5, log[4].hash, "e" * 64, "2026-01-01T00:00:00+00:00"))
 
 
 def test_currency_conversion():

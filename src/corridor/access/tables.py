@@ -102,11 +102,20 @@ class AuditEntry(Base):
     after: Mapped[str | None] = mapped_column(String(64), nullable=True)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The primary key of the row the write left, and the SHA-256 of that row's columns (or
+    #: ``absent``); both empty on entries written before rows were recorded, and on entries
+    #: that name no row.
+    row_pk: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
+    row_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     def fields(self) -> dict[str, Any]:
-        return {"seq": self.seq, "at": self.at, "actor": self.actor, "org_id": self.org_id,
-                "action": self.action, "entity": self.entity, "entity_id": self.entity_id,
-                "before": self.before, "after": self.after}
+        """The hashed fields; the row fields only when recorded, so older entries keep their hash."""
+        out = {"seq": self.seq, "at": self.at, "actor": self.actor, "org_id": self.org_id,
+               "action": self.action, "entity": self.entity, "entity_id": self.entity_id,
+               "before": self.before, "after": self.after}
+        if self.row_hash is not None:
+            out["row_pk"], out["row_hash"] = self.row_pk, self.row_hash
+        return out
 
 class AuditHead(Base):
     """The last entry's sequence and hash; its row lock serialises appends on PostgreSQL."""

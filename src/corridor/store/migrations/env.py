@@ -6,12 +6,10 @@ from alembic import context
 
 from corridor.store.base import Base
 from corridor.store.engine import make_engine
+from corridor.store.registry import load_all_tables  # noqa: E402
 
 # Table modules register themselves on Base.metadata (used by ``alembic revision --autogenerate``).
-import corridor.access.tables  # noqa: E402,F401
-import corridor.archive.tables  # noqa: E402,F401
-import corridor.coalition.tables  # noqa: E402,F401
-import corridor.evidence.tables  # noqa: E402,F401
+load_all_tables()
 
 target_metadata = Base.metadata
 config = context.config
