@@ -94,15 +94,18 @@ def test_aggregates_suppress_small_cells(engine, coalition):
     cid = make_campaign(engine, coalition)
     with session_scope(engine) as s:
         owner = actor(s, coalition, "Free Voice", Role.OWNER)
-        assert aggregates.aggregates(s) == []          # nothing published yet
+        assert aggregates.aggregates(s, owner) == []          # nothing published yet
         ledger.set_visibility(s, owner, cid, Visibility.AGGREGATE)
         for i in range(3):
             ledger.add_activity(s, owner, cid, {"id": f"agg-{i}", "start": "2024-07-0%dT22:00+09:00" % (i + 1),
                                                 "spec": LS, "provinces": ["Kangwon"]})
     with session_scope(engine) as s:
-        rows = {(r["province"], r["month"]): r["activities"] for r in aggregates.aggregates(s)}
-        assert rows[("Kangwon", "2024-07")] == 3
-        assert rows[("North Hwanghae", "2024-06")] == "< 3"
+        own = {(r["province"], r["month"]): r
+               for r in aggregates.aggregates(s, actor(s, coalition, "Free Voice", Role.VIEWER))}
+        assert own[("Kangwon", "2024-07")]["readable"] == 3 and own[("Kangwon", "2024-07")]["others"] is None
+        # One organisation alone never shows another its counts, nor does the server to nobody.
+        assert aggregates.aggregates(s, actor(s, coalition, "Sky Letters", Role.VIEWER)) == []
+        assert aggregates.aggregates(s) == []
 
 
 def test_audit_chain_records_every_write_and_detects_tampering(engine, coalition):

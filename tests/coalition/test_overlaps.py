@@ -1,9 +1,21 @@
 """Broadcast collisions (HFCC practice), same-night launches and silent hours."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
-from corridor.coalition.overlaps import (KST, Launch, RadioSlot, find_collisions, night_of,
-                                         same_night_launches, silent_hours, unserved_provinces)
+from corridor.access import views
+from corridor.access.rules import Actor, Role
+from corridor.coalition.overlaps import (
+    KST,
+    Launch,
+    RadioSlot,
+    collisions_of,
+    common_minutes,
+    find_collisions,
+    night_of,
+    same_night_launches,
+    silent_hours,
+    unserved_provinces,
+)
 
 
 def slot(aid, org, khz, start, end, **kw):
@@ -41,11 +53,46 @@ def test_collision_needs_a_common_target():
 
 
 def test_private_details_stay_hidden():
-    (c,) = find_collisions([slot("ours", 1, 9800, 12, 13), slot("theirs-secret", 2, 9800, 12, 13)])
-    hidden = c.describe_for(1, may_read=set())
-    assert "a coalition member uses this slot" in hidden and "theirs-secret" not in hidden
-    shown = c.describe_for(1, may_read={"theirs-secret"})
-    assert "theirs-secret" in shown
+    (c,) = find_collisions([slot("ours", 1, 9800, 12, 13), slot("theirs-secret", 2, 9805, 12, 13)])
+    hidden = c.describe_for(1, shown=False, member_text=views.MEMBER_COLLIDES)
+    assert hidden == "ours on 9800 kHz: a coalition member uses a slot that collides with yours"
+    shown = c.describe_for(1, shown=True, member_text=views.MEMBER_COLLIDES)
+    assert "theirs-secret" in shown and "5 kHz apart" in shown and "420 min a week" in shown
+
+
+def test_collision_lines_follow_the_access_rules():
+    """The reader's own saved slots only; another's private slot as one line with no number."""
+    reader = Actor(user_id=1, roles={1: Role.VIEWER})
+    mine = slot("ours", 1, 9800, 12, 13, visibility="private")
+    secret = slot("secret-a", 2, 9800, 12, 13, visibility="private")
+    secret_b = slot("secret-b", 3, 9802, 12, 14, visibility="aggregate")
+    shared = slot("shared", 4, 9803, 12, 13, visibility="coalition")
+    about = {"activity": "ours", "text": "ours: member"}
+    detail = {"other_activity": "?", "minutes_per_week": 1, "frequency_gap_khz": 1, "text": "full"}
+    lines = views.collision_lines(reader, [(mine, secret, about, detail), (mine, secret_b, about, detail),
+                                           (mine, shared, about, detail),
+                                           (secret, mine, {"activity": "secret-a"}, detail)])
+    assert lines == [{"activity": "ours", "text": "ours: member", "other_activity": None, "shown": False},
+                     {**about, **detail, "shown": True}]
+    assert views.must_note_collision(1, secret) and views.must_note_collision(1, secret_b)
+    assert not views.must_note_collision(1, shared) and not views.must_note_collision(2, secret)
+    assert views.readable_only(reader, [mine, secret, secret_b, shared]) == [mine, shared]
+
+
+def test_collisions_of_one_slot_and_common_minutes():
+    mine = slot("m", 1, 6000, 23, 1, days=frozenset({0, 1, 2, 3, 4}))
+    others = [slot("x", 2, 6003, 0, 1, days=frozenset({5})), slot("y", 1, 6000, 23, 1), slot("z", 3, 6100, 23, 1)]
+    (c,) = collisions_of(mine, others)
+    assert c.a is mine and c.b.activity_id == "x" and c.overlap_minutes_per_week == 60
+    assert common_minutes(mine, slot("all", 2, 0, 0, 0)) == 5 * 120
+
+
+def test_small_cells_threshold_and_dominance():
+    assert not views.releasable({})
+    assert not views.releasable({"a": 5, "b": 5})                  # two organisations: never
+    assert views.releasable({"a": 2, "b": 2, "c": 2})
+    assert not views.releasable({"a": 10, "b": 2, "c": 2})         # 2 < 25 % of 10: a dominates
+    assert views.releasable({"a": 4, "b": 1, "c": 1})              # 1 ≥ 25 % of 4
 
 
 def test_silent_hours_in_korean_time():
@@ -65,4 +112,4 @@ def test_same_night_launches_within_20_km():
     pairs = same_night_launches([a, b, c, d])
     assert [(p[0].activity_id, p[1].activity_id) for p in pairs] == [("a", "b")]
     assert 5 < pairs[0][2] < 15
-    assert night_of(datetime(2024, 6, 2, 2, 0, tzinfo=timezone.utc)) == date(2024, 6, 1)
+    assert night_of(datetime(2024, 6, 2, 2, 0, tzinfo=UTC)) == date(2024, 6, 1)

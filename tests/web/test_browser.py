@@ -89,7 +89,7 @@ def test_a_private_schedule_collides_without_revealing_itself(app, world):
         page.get_by_role("button", name="Sign in").click()
         page.goto(base + "/overlaps")
         text = page.inner_text("#collisions")
-        assert "a coalition member uses this slot" in text and "secret-slot" not in page.content()
+        assert "a coalition member uses a slot that collides with yours" in text and "secret-slot" not in page.content()
 
 
 def test_pages_fit_a_phone_and_work_from_the_keyboard(app, world, tmp_path):

@@ -7,10 +7,12 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from corridor.access import views
 from corridor.access.rules import Actor, Visibility
 from corridor.access.tables import Organisation
 from corridor.assess.engine import Item
 from corridor.channels import Activity
+from corridor.coalition.aggregates import published_activities
 from corridor.coalition.ledger import readable_campaign_filter
 from corridor.coalition.tables import ActivityRecord, Campaign
 
@@ -49,10 +51,13 @@ def items_from_ledger(s: Session, *, scope: Scope = "all", actor: Actor | None =
     return items
 
 
-def hidden_aggregate_count(s: Session, actor: Actor) -> int:
-    """Activities of other organisations published only as aggregates (not counted for ``actor``)."""
-    q = (select(ActivityRecord.id).join(Campaign, ActivityRecord.campaign_id == Campaign.id)
-         .where(Campaign.visibility == Visibility.AGGREGATE.value))
-    if actor.roles:
-        q = q.where(Campaign.org_id.notin_(list(actor.roles)))
-    return len(s.execute(q).all())
+def hidden_aggregate_count(s: Session, actor: Actor) -> int | None:
+    """How many activities of other organisations, published only as aggregates, the assessment
+    for ``actor`` leaves out; None when that number may not be given.
+
+    It is a derived view of records ``actor`` cannot read, a margin of the aggregate cells, so it
+    obeys the same rule (``corridor.access.views.VIEWS["dashboard_totals"]``): at least three
+    other organisations, none dominant, and the same for the activities in cells withheld from
+    ``actor``. Otherwise the page says only that such activities are left out.
+    """
+    return views.withheld_total(actor, published_activities(s, visibility=[Visibility.AGGREGATE.value]))

@@ -1,22 +1,44 @@
 """The coalition's broadcast coordination as a derived view: collisions, silent hours, gaps.
 
 The pure checks are in :mod:`corridor.coalition.overlaps`; this module reads the ledger's radio
-schedules and answers for one reader. What it may reveal about records the reader cannot read
-is stated in :mod:`corridor.access.views`.
+schedules and answers for one reader, asking :mod:`corridor.access.views` what it may reveal
+about schedules the reader cannot read:
+
+- **collisions** are answered for the reader's own saved schedules only; a slot it may not read
+  is "a coalition member uses a slot that collides with yours", with no number, province or id;
+- **matches**: every write that collides with a slot its organisation may not read is written
+  to the audit log under the slot owner's organisation (:func:`note_collisions`, called by the
+  ledger after each activity is created or changed) and listed for the owner, so that someone
+  probing with test schedules is seen by the one probed;
+- **silent hours** and **unserved provinces** are gaps in the schedules the reader may read.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import hashlib
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from corridor.access import views
+from corridor.access.audit import append_audit
+from corridor.access.members import actor_label
 from corridor.access.rules import Actor
-from corridor.coalition.ledger import visible_campaigns
-from corridor.coalition.overlaps import RadioSlot, find_collisions, silent_hours, unserved_provinces
-from corridor.coalition.tables import ActivityRecord
+from corridor.access.tables import AuditEntry, Organisation
+from corridor.coalition.overlaps import (
+    RadioSlot,
+    collisions_of,
+    silent_hours,
+    unserved_provinces,
+)
+from corridor.coalition.tables import ActivityRecord, Campaign
 from corridor.geo.names import PROVINCES
+
+#: The audit action of a write that collided with a slot its organisation may not read.
+MATCH_ACTION = "collision.match"
+#: How many of the latest matches an organisation's overlaps page lists.
+MATCHES_SHOWN = 500
 
 
 def _days(spec: dict) -> frozenset[int]:
@@ -40,49 +62,159 @@ def _minutes(value) -> int:
     return (number // 100) * 60 + number % 100 if number >= 100 else number * 60
 
 
-def radio_slots(s: Session) -> list[RadioSlot]:
-    """Every radio schedule of every organisation, reduced to what collision checks need."""
+def slot_of(rec: ActivityRecord, visibility: str) -> RadioSlot | None:
+    """A ledger activity as a radio slot (None when it is not a complete radio schedule)."""
+    if rec.channel != "radio":
+        return None
+    spec = rec.spec or {}
+    freq = spec.get("frequency_khz") or (spec.get("frequency_mhz", 0) * 1000)
+    start = spec.get("start_utc", spec.get("utc_start"))
+    end = spec.get("end_utc", spec.get("utc_end"))
+    if not freq or start is None or end is None:
+        return None
+    return RadioSlot(
+        activity_id=rec.public_id, org_id=rec.org_id, frequency_khz=float(freq),
+        start_utc_min=_minutes(start), end_utc_min=_minutes(end), days=_days(spec),
+        valid_from=rec.start.date(), valid_to=(rec.end or datetime.max.replace(tzinfo=UTC)).date(),
+        provinces=frozenset(rec.provinces or PROVINCES), visibility=visibility, record_id=rec.id)
+
+
+def radio_slots(s: Session, *, except_org: int | None = None) -> list[RadioSlot]:
+    """Every radio schedule in the ledger (of every organisation, or of all but ``except_org``),
+    with its campaign's visibility, reduced to what collision checks need. Not an answer for
+    anyone: callers pass the slots through :mod:`corridor.access.views`."""
+    q = (select(ActivityRecord, Campaign.visibility).join(Campaign, ActivityRecord.campaign_id == Campaign.id)
+         .where(ActivityRecord.channel == "radio").order_by(ActivityRecord.id))
+    if except_org is not None:
+        q = q.where(ActivityRecord.org_id != except_org)
     out = []
-    for rec in s.execute(select(ActivityRecord).where(ActivityRecord.channel == "radio")).scalars():
-        spec = rec.spec
-        freq = spec.get("frequency_khz") or (spec.get("frequency_mhz", 0) * 1000)
-        start = spec.get("start_utc", spec.get("utc_start"))
-        end = spec.get("end_utc", spec.get("utc_end"))
-        if not freq or start is None or end is None:
-            continue
-        out.append(RadioSlot(
-            activity_id=rec.public_id, org_id=rec.org_id, frequency_khz=float(freq),
-            start_utc_min=_minutes(start), end_utc_min=_minutes(end), days=_days(spec),
-            valid_from=rec.start.date(), valid_to=(rec.end or datetime.max.replace(tzinfo=timezone.utc)).date(),
-            provinces=frozenset(rec.provinces or PROVINCES)))
+    for rec, visibility in s.execute(q):
+        slot = slot_of(rec, visibility)
+        if slot is not None:
+            out.append(slot)
     return out
 
 
-def overlaps_for(s: Session, actor: Actor) -> dict:
-    """Collisions that involve the actor's organisations, and the coalition's silent hours.
+def _collision_pairs(actor: Actor, slots: list[RadioSlot]):
+    """(mine, other, about mine, about the other and the collision) for each collision of a
+    saved slot of the actor's organisations with another organisation's slot."""
+    member_text = views.MEMBER_COLLIDES
+    for slot in slots:
+        if slot.org_id not in actor.roles:
+            continue
+        for c in collisions_of(slot, slots):
+            mine, other = c.a, c.b
+            about_mine = {"org_id": mine.org_id, "activity": mine.activity_id, "frequency_khz": mine.frequency_khz,
+                          "text": c.describe_for(mine.org_id, shown=False, member_text=member_text)}
+            about_pair = {"other_activity": other.activity_id, "other_frequency_khz": other.frequency_khz,
+                          "minutes_per_week": c.overlap_minutes_per_week,
+                          "frequency_gap_khz": c.frequency_gap_khz,
+                          "provinces": sorted(c.provinces),
+                          "text": c.describe_for(mine.org_id, shown=True, member_text=member_text)}
+            yield mine, other, about_mine, about_pair
 
-    Other organisations' records appear only as "a coalition member uses this slot" unless the
-    actor may read them.
+
+def _line_order(line: dict) -> tuple:
+    """Lines sorted by what the reader may see, so that their order reveals nothing more."""
+    return (line["org_id"], line["activity"], not line["shown"], line.get("other_activity") or "")
+
+
+def overlaps_for(s: Session, actor: Actor) -> dict:
+    """The coordination view for one reader.
+
+    ``collisions``: for the reader's own saved schedules (see :func:`views.collision_lines`);
+    ``matches``: writes of others that collided with the reader's organisations' slots;
+    ``silent_hours_kst`` and ``unserved_provinces``: over the schedules the reader may read
+    (``gaps_counted_over`` says so).
     """
     slots = radio_slots(s)
-    readable = {c.id for c in visible_campaigns(s, actor)}
-    readable_ids = {r.public_id for r in s.execute(
-        select(ActivityRecord).where(ActivityRecord.campaign_id.in_(readable))).scalars()} if readable else set()
-    lines = []
-    for c in find_collisions(slots):
-        for viewer in sorted({c.a.org_id, c.b.org_id} & set(actor.roles)):
-            mine, other = (c.a, c.b) if c.a.org_id == viewer else (c.b, c.a)
-            shown = other.activity_id in readable_ids or other.org_id in actor.roles
-            lines.append({"org_id": viewer, "text": c.describe_for(viewer, may_read=readable_ids),
-                          "activity": mine.activity_id, "frequency_khz": mine.frequency_khz,
-                          "other_activity": other.activity_id if shown else None,
-                          "other_frequency_khz": other.frequency_khz if shown else None,
-                          "minutes_per_week": c.overlap_minutes_per_week,
-                          "frequency_gap_khz": c.frequency_gap_khz})
-    return {"collisions": lines, "silent_hours_kst": silent_hours(slots),
-            "unserved_provinces": unserved_provinces(slots)}
+    readable = views.readable_only(actor, slots)
+    lines = sorted(views.collision_lines(actor, _collision_pairs(actor, slots)), key=_line_order)
+    return {"collisions": lines,
+            "matches": matches_for(s, actor),
+            "silent_hours_kst": silent_hours(readable),
+            "unserved_provinces": unserved_provinces(readable),
+            "gaps_counted_over": "schedules_you_may_read"}
+
+
+def schedule_digest(slot: RadioSlot) -> str:
+    """A short digest of what a slot schedules (frequency, hours, days, season, targets): two
+    writes with the same digest are one schedule, however often it is saved or renamed."""
+    key = (slot.frequency_khz, slot.start_utc_min, slot.end_utc_min, sorted(slot.days), str(slot.valid_from),
+           str(slot.valid_to), sorted(slot.provinces))
+    return hashlib.sha256(repr(key).encode()).hexdigest()[:12]
+
+
+def _match_id(slot: RadioSlot, record: ActivityRecord, written: RadioSlot) -> str:
+    """The audit entry's id of a match: ``<slot's row>:<writer's organisation>:<writer's row>:
+    <digest of the schedule written>:<writer's id>`` (the writer's public id kept, cut to fit, so
+    the match stays legible after a deletion)."""
+    return f"{slot.record_id}:{record.org_id}:{record.id}:{schedule_digest(written)}:{record.public_id}"[:200]
 
 
 def note_collisions(s: Session, actor: Actor, record: ActivityRecord) -> None:
-    """Record, for the owner of each private slot that ``record`` collides with, who and when."""
-    return None
+    """Record, for the owner of each slot that ``record`` collides with and that ``record``'s
+    organisation may not read, who collided and when (an audit entry under the owner's
+    organisation, listed on its overlaps page).
+
+    Called by the ledger after every write of an activity (created, changed, imported).
+    """
+    note_collisions_many(s, actor, [record])
+
+
+def note_collisions_many(s: Session, actor: Actor, records: list[ActivityRecord]) -> None:
+    """:func:`note_collisions` for several records of one write (the schedules read once)."""
+    radio = [r for r in records if r.channel == "radio"]
+    if not radio:
+        return
+    visibility = {c.id: c.visibility for c in s.execute(
+        select(Campaign).where(Campaign.id.in_({r.campaign_id for r in radio}))).scalars()}
+    by_org: dict[int, list[RadioSlot]] = {}
+    for record in radio:
+        slot = slot_of(record, visibility[record.campaign_id])
+        if slot is None:
+            continue
+        if record.org_id not in by_org:
+            by_org[record.org_id] = radio_slots(s, except_org=record.org_id)
+        for c in collisions_of(slot, by_org[record.org_id]):
+            other = c.b
+            if views.must_note_collision(record.org_id, other):
+                append_audit(s, actor=actor_label(actor), org_id=other.org_id, action=MATCH_ACTION,
+                             entity="collision", entity_id=_match_id(other, record, slot), before=None,
+                             after={"activity": other.record_id, "by_org": record.org_id, "by_activity": record.id,
+                                    "by_public_id": record.public_id})
+
+
+def matches_for(s: Session, actor: Actor, *, limit: int = MATCHES_SHOWN) -> list[dict]:
+    """The latest matches against the slots of the actor's organisations: when, which of its
+    activities, and which organisation and activity collided with it, named once that
+    organisation has written enough different colliding schedules
+    (:func:`corridor.access.views.name_writer`)."""
+    orgs = views.match_organisations(actor)
+    if not orgs:
+        return []
+    entries = s.execute(select(AuditEntry).where(AuditEntry.action == MATCH_ACTION, AuditEntry.org_id.in_(orgs))
+                        .order_by(AuditEntry.seq.desc()).limit(limit)).scalars().all()
+    parsed = []
+    for e in entries:
+        parts = e.entity_id.split(":", 4)
+        if len(parts) != 5 or not all(p.isdigit() for p in parts[:3]):
+            continue
+        parsed.append((e, int(parts[0]), int(parts[1]), parts[3], parts[4]))
+    if not parsed:
+        return []
+    schedules: dict[tuple[int, int], set[str]] = {}
+    for e, _slot, by_org, digest, _public in parsed:
+        schedules.setdefault((e.org_id, by_org), set()).add(digest)
+    names = {o.id: o.name for o in s.execute(
+        select(Organisation).where(Organisation.id.in_({p[2] for p in parsed}))).scalars()}
+    own = {r.id: r.public_id for r in s.execute(
+        select(ActivityRecord).where(ActivityRecord.id.in_({p[1] for p in parsed}),
+                                     ActivityRecord.org_id.in_(orgs))).scalars()}
+    out = []
+    for e, slot_id, by_org, _digest, by_public in parsed:
+        named = views.name_writer(len(schedules[(e.org_id, by_org)]))
+        out.append({"org_id": e.org_id, "at": e.at, "activity": own.get(slot_id),
+                    "by_organisation": names.get(by_org) if named else None,
+                    "by_activity": by_public if named else None, "named": named})
+    return out

@@ -4,8 +4,9 @@ Radio collisions follow the practice of the HFCC (High Frequency Coordination Co
 coordinates shortwave schedules twice a year: two broadcasts collide when their frequencies are
 within ±5 kHz of each other (the HF broadcasting channel spacing, ITU Radio Regulations
 Appendix 11 and Article 12), their hours overlap on at least one common day and season, and
-their target areas overlap. Collisions are found across organisations; what another
-organisation sees of a record it may not read is only that "a coalition member uses this slot".
+their target areas overlap. Collisions are found across organisations. These are the pure
+checks; what a reader is told of a slot it may not read (only that "a coalition member uses a
+slot that collides with yours") is decided by :mod:`corridor.access.views`.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ class RadioSlot:
     valid_from: date = date.min
     valid_to: date = date.max
     provinces: frozenset[str] = frozenset(PROVINCES)
+    visibility: str = "private"   # its campaign's: what the access rules judge it by
+    record_id: int | None = None  # the ledger row, when it comes from the ledger
 
     def weekly_intervals(self) -> list[tuple[int, int]]:
         """Minutes of the week [start, end) on air, split at the end of the week."""
@@ -69,48 +72,80 @@ class Collision:
     overlap_minutes_per_week: int
     provinces: frozenset[str] = field(default_factory=frozenset)
 
-    def describe_for(self, viewer_org: int, *, may_read: set[str]) -> str:
-        """One line for ``viewer_org``: the other side's details only if it may read them."""
-        mine, other = (self.a, self.b) if self.a.org_id == viewer_org else (self.b, self.a)
-        if other.activity_id in may_read or other.org_id == viewer_org:
-            who = f"{other.activity_id} ({other.frequency_khz:g} kHz)"
-        else:
-            who = "a coalition member uses this slot"
-        return (f"{mine.activity_id} on {mine.frequency_khz:g} kHz: {who}; "
-                f"{self.overlap_minutes_per_week} min a week overlap, "
-                f"{self.frequency_gap_khz:g} kHz apart")
+    def sides_for(self, viewer_org: int) -> tuple[RadioSlot, RadioSlot]:
+        """(the viewer's slot, the other slot)."""
+        return (self.a, self.b) if self.a.org_id == viewer_org else (self.b, self.a)
+
+    def describe_for(self, viewer_org: int, *, shown: bool, member_text: str) -> str:
+        """One line for ``viewer_org``. With ``shown`` the other slot and the numbers of the
+        collision; without, only the viewer's own slot and ``member_text`` (no number at all)."""
+        mine, other = self.sides_for(viewer_org)
+        head = f"{mine.activity_id} on {mine.frequency_khz:g} kHz: "
+        if not shown:
+            return head + member_text
+        return (head + f"{other.activity_id} ({other.frequency_khz:g} kHz); "
+                f"{self.overlap_minutes_per_week} min a week overlap, {self.frequency_gap_khz:g} kHz apart")
 
 
 def _seasons_overlap(a: RadioSlot, b: RadioSlot) -> bool:
     return a.valid_from <= b.valid_to and b.valid_from <= a.valid_to
 
 
+def common_minutes(a: RadioSlot, b: RadioSlot) -> int:
+    """Minutes of the week both are on air (each slot's daily runs never overlap each other)."""
+    total = 0
+    for s1, e1 in a.weekly_intervals():
+        for s2, e2 in b.weekly_intervals():
+            total += max(0, min(e1, e2) - max(s1, s2))
+    return total
+
+
+def collide(a: RadioSlot, b: RadioSlot, *, spacing_khz: float = CHANNEL_SPACING_KHZ) -> Collision | None:
+    """The collision of two slots, or None: within ``spacing_khz``, a common season, target
+    province and minute of the week."""
+    gap = abs(a.frequency_khz - b.frequency_khz)
+    if gap > spacing_khz or not _seasons_overlap(a, b):
+        return None
+    common = a.provinces & b.provinces
+    if not common:
+        return None
+    minutes = common_minutes(a, b)
+    return Collision(a, b, gap, minutes, frozenset(common)) if minutes else None
+
+
 def find_collisions(slots: Sequence[RadioSlot], *, spacing_khz: float = CHANNEL_SPACING_KHZ,
                     across_organisations_only: bool = True) -> list[Collision]:
     """Pairs of slots within ``spacing_khz`` that share minutes of the week, season and target."""
-    masks = [s.minutes_mask() for s in slots]
     out = []
     for i in range(len(slots)):
         for j in range(i + 1, len(slots)):
             a, b = slots[i], slots[j]
             if across_organisations_only and a.org_id == b.org_id:
                 continue
-            gap = abs(a.frequency_khz - b.frequency_khz)
-            if gap > spacing_khz or not _seasons_overlap(a, b):
-                continue
-            common = a.provinces & b.provinces
-            if not common:
-                continue
-            minutes = int(np.count_nonzero(masks[i] & masks[j]))
-            if minutes:
-                out.append(Collision(a, b, gap, minutes, frozenset(common)))
+            c = collide(a, b, spacing_khz=spacing_khz)
+            if c is not None:
+                out.append(c)
+    return out
+
+
+def collisions_of(slot: RadioSlot, others: Iterable[RadioSlot], *,
+                  spacing_khz: float = CHANNEL_SPACING_KHZ) -> list[Collision]:
+    """Collisions of one slot with slots of other organisations (``slot`` is always ``a``)."""
+    out = []
+    for other in others:
+        if other.org_id == slot.org_id:
+            continue
+        c = collide(slot, other, spacing_khz=spacing_khz)
+        if c is not None:
+            out.append(c)
     return out
 
 
 def silent_hours(slots: Iterable[RadioSlot], *, on: date | None = None, tz=KST) -> list[int]:
-    """Hours of the day (in ``tz``, Korean time by default) in which nobody broadcasts on any day.
+    """Hours of the day (in ``tz``, Korean time by default) in which none of ``slots`` is on air
+    on any day. With ``on``, only schedules valid on that date count.
 
-    With ``on``, only schedules valid on that date count.
+    Gaps are gaps in the slots given: the coordination view gives only those its reader may read.
     """
     covered = np.zeros(MINUTES_PER_WEEK, dtype=bool)
     for s in slots:
@@ -122,8 +157,8 @@ def silent_hours(slots: Iterable[RadioSlot], *, on: date | None = None, tz=KST) 
 
 
 def unserved_provinces(slots: Iterable[RadioSlot]) -> list[str]:
-    """2008 provinces that no schedule targets."""
-    served = set().union(*(s.provinces for s in slots)) if slots else set()
+    """2008 provinces that none of ``slots`` targets."""
+    served: set[str] = set().union(*(s.provinces for s in slots))
     return [p for p in PROVINCES if p not in served]
 
 

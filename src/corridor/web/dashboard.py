@@ -1,9 +1,9 @@
 """The dashboard: the coalition's combined reach, per-channel figures, gaps, what-if, campaigns.
 
 Each signed-in person sees the assessment of what they may read in full: their organisations'
-campaigns and those shared with the coalition (campaigns published only as aggregates by other
-organisations are counted in neither the map nor the totals, and the page says how many there
-are). Assessments are cached per ledger version and reader, so the page is computed once per
+campaigns and those shared with the coalition. Campaigns published only as aggregates by other
+organisations are counted in neither the map nor the totals; the page says so, with their number
+only when :mod:`corridor.access.views` allows it (``VIEWS["dashboard_totals"]``). Assessments are cached per ledger version and reader, so the page is computed once per
 change of the ledger.
 """
 
@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from corridor.errors import CorridorError
+from corridor.i18n import gettext
 from corridor.web import auth
 from corridor.web.deps import DB, page_context, page_identity, render
 
@@ -88,12 +89,22 @@ def assessment_for(request: Request, s: Session, ident: auth.Identity):
         return entry
 
 
+def left_out(request: Request, count: int | None) -> int | str:
+    """What the page says of other organisations' aggregate-only activities it leaves out: their
+    number when the access core gives one, else words without a number. The note is shown
+    whether or not there are any, so that its presence reveals nothing either."""
+    if count is not None:
+        return count
+    return gettext(request.state.lang, "how many is not shown, so that no organisation's count can be worked out")
+
+
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard(request: Request, s: Session = DB):
     ident = page_identity(request, s)
     a, hidden, _figs = assessment_for(request, s, ident)
     result = a.as_dict() if a is not None else None
-    return render(request, "dashboard.html", **page_context(ident, "dashboard", result=result, hidden=hidden,
+    return render(request, "dashboard.html", **page_context(ident, "dashboard", result=result,
+                                                    hidden=left_out(request, hidden),
                                                     items=a.items if a else [],
                                                     evidence=a.evidence if a else None))
 

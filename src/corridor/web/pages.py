@@ -160,7 +160,12 @@ def calendar(request: Request, s: Session = DB):
 
 @router.get("/overlaps", response_class=HTMLResponse)
 def overlaps(request: Request, s: Session = DB):
+    """Collisions of your saved schedules, matches against them, and the gaps in what you may read
+    (what each may reveal: :mod:`corridor.access.views`)."""
+    from corridor.access import views
+
     ident = page_identity(request, s)
     data = coordination.overlaps_for(s, ident.actor)
     return render(request, "overlaps.html", **page_context(ident, "overlaps", data=data, hours=list(range(24)),
-                                                   provinces_ko=PROVINCES_KO))
+                                                   provinces_ko=PROVINCES_KO,
+                                                   name_after=views.NAME_WRITER_AFTER))
