@@ -90,15 +90,27 @@ def import_hxl(
     org: Annotated[str, typer.Option("--org", help="Organisation the activities belong to.")],
     db: Db = None,
 ) -> None:
-    """Import activities from HXL CSV: every row is checked first; all rows or none."""
+    """Import activities from HXL CSV: every row is checked first; all rows or none.
+
+    Cells that an HXL export neutralised against spreadsheet formulas (a leading ``'``) are read
+    back as the text they were.
+    """
+    from sqlalchemy.exc import OperationalError
+
     from corridor.coalition import exchange, hxl
     from corridor.store import session_scope
 
     rows = hxl.read_hxl(file)
     engine = _engine(db)
-    with session_scope(engine) as s:
-        organisation = _org(s, org)
-        report = exchange.import_rows(s, _admin(organisation.id, "import"), organisation.id, rows, source=str(file))
+    try:
+        with session_scope(engine) as s:
+            organisation = _org(s, org)
+            report = exchange.import_rows(s, _admin(organisation.id, "import"), organisation.id, rows,
+                                          source=str(file))
+    except OperationalError:
+        # Another writer held the database past its busy timeout; nothing of the import was kept.
+        raise CorridorError("the database is busy (another write is under way); nothing was imported, "
+                            "try again in a moment", field="--db") from None
     console.print(f"Imported {report['activities']} activities into {report['campaigns']} campaign(s) of {org}")
 
 
@@ -107,7 +119,11 @@ def export_hxl(
     org: Annotated[str, typer.Option("--org", help="Export what this organisation may read.")],
     db: Db = None,
 ) -> None:
-    """Export the activities an organisation may read (its own and shared ones) as HXL CSV."""
+    """Export the activities an organisation may read (its own and shared ones) as HXL CSV.
+
+    Text cells that a spreadsheet would run as a formula (starting with = + - @, a tab or a
+    carriage return) are written with a leading ' so that they open as text.
+    """
     from corridor.access.rules import Actor, Role
     from corridor.atomic import check_writable
     from corridor.coalition import exchange, hxl

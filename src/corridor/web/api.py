@@ -20,11 +20,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from corridor.access import audit, members
-from corridor.access.rules import Role, Visibility
+from corridor.access.rules import Action, Role, Visibility, allowed
 from corridor.access.tables import Organisation
 from corridor.coalition import aggregates, coordination, exchange, hxl, ledger
 from corridor.coalition.tables import ActivityRecord, Campaign
-from corridor.web.auth import Identity, check_csrf, identify, is_owner_anywhere, ledger_version, needs_second_factor
+from corridor.web.auth import Identity, check_csrf, identify, ledger_version, needs_second_factor
 from corridor.web.deps import DB
 
 router = APIRouter(prefix="/api/v1", tags=["ledger"])
@@ -260,8 +260,9 @@ def delete_activity(activity_id: Id, s: Session = DB, ident: Identity = Depends(
 
 @router.get("/aggregates")
 def aggregate_counts(s: Session = DB, ident: Identity = Depends(identity_required)) -> list[dict[str, Any]]:
-    """Counts of shared and published activities by channel, province and month (small cells hidden)."""
-    return aggregates.aggregates(s)
+    """Counts for you: what you may read, and other organisations' aggregate-only activities only
+    where at least three organisations contribute and none dominates."""
+    return aggregates.aggregates(s, ident.actor)
 
 
 @router.get("/overlaps")
@@ -299,16 +300,26 @@ def calendar_entries(s: Session, ident: Identity, start: date | None, end: date 
 
 @router.get("/export.hxl", response_class=PlainTextResponse)
 def export_hxl(s: Session = DB, ident: Identity = Depends(identity_required)):
-    """Activities you may read, as HXL-tagged CSV."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = hxl.write_hxl(exchange.export_rows(s, ident.actor), Path(tmp) / "ledger.csv")
-        return PlainTextResponse(path.read_text(encoding="utf-8"), media_type="text/csv")
+    """Activities you may read, as HXL-tagged CSV (a download).
+
+    Text cells a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a
+    tab or a carriage return: OWASP "CSV Injection") begin with a ``'``, so they open as text.
+    """
+    text = hxl.hxl_text(exchange.export_rows(s, ident.actor))
+    return PlainTextResponse(text, media_type="text/csv; charset=utf-8",
+                             headers={"Content-Disposition": 'attachment; filename="corridor-ledger.csv"'})
 
 
-@router.post("/import")
+@router.post("/import", responses={503: {"description": "The database is busy; try again after Retry-After seconds."}})
 def import_hxl(org_id: Annotated[int, Form(ge=1, le=2**31 - 1)], file: UploadFile = File(...),
                s: Session = DB, ident: Identity = Depends(writer)) -> dict[str, Any]:
-    """Import a HXL CSV into your organisation: every row is checked first; all rows or none."""
+    """Import a HXL CSV into your organisation: every row is checked first; all rows or none.
+
+    The rows are checked before anything is written, so other organisations keep writing
+    meanwhile; the write itself is one short transaction. A busy database is answered 503 with
+    ``Retry-After`` and nothing is written. Cells that an export neutralised against spreadsheet
+    formulas (a leading ``'``) are read back as the text they were.
+    """
     data = file.file.read(hxl.MAX_BYTES + 1)
     if len(data) > hxl.MAX_BYTES:
         raise HTTPException(413, "file too large")
@@ -321,9 +332,18 @@ def import_hxl(org_id: Annotated[int, Form(ge=1, le=2**31 - 1)], file: UploadFil
 
 @router.get("/audit/verify")
 def audit_verify(s: Session = DB, ident: Identity = Depends(identity_required)) -> dict[str, Any]:
-    """Check the hash chain of the audit log (organisation owners)."""
-    if not is_owner_anywhere(ident.actor):
+    """Check the audit log (owners of an organisation): the hash chain and every audited row.
+
+    The answer gives counts and the head, never another organisation's row ids; the server's
+    administrator reads the details with ``corridor audit verify``.
+    """
+    if not any(allowed(ident.actor, Action.AUDIT_VIEW, org_id=o) for o in ident.actor.roles):
         raise HTTPException(403, "owners only")
-    n, broken = audit.verify_audit(s)
-    return {"entries": n, "intact": broken is None, "broken_at": broken.seq if broken else None,
-            "reason": broken.reason if broken else None}
+    report = audit.audit_report(s)
+    return {"entries": report.entries, "intact": report.ok,
+            "broken_at": report.chain.seq if report.chain else None,
+            "reason": report.chain.reason if report.chain else ("rows were changed outside the ledger"
+                                                               if report.rows else None),
+            "head": {"seq": report.head_seq, "hash": report.head_hash},
+            "rows": {"matching": report.rows_checked, "not_compared": report.rows_unchecked,
+                     "altered": len(report.rows)}}
