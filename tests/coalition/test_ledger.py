@@ -138,10 +138,19 @@ def test_import_is_all_or_nothing(engine, coalition):
         assert report == {"activities": 1, "campaigns": 1}
 
 
-@pytest.mark.parametrize("value", ["/etc/passwd", "../secrets.yaml", "jammers.yaml", "~/x"])
+RADIO = {"station": "T", "lat": 37.221, "lon": 126.558, "power_kw": 100, "frequency_khz": 1188,
+         "utc_start": "15:00", "utc_end": "16:00"}
+
+
+@pytest.mark.parametrize("value", ["/etc/passwd", "../secrets.yaml", "jammers.yaml", "~/x", "Makefile"])
 def test_specs_cannot_make_the_server_read_files(engine, coalition, value):
-    cid = make_campaign(engine, coalition)
-    with pytest.raises(CorridorError, match="file references"):
+    with session_scope(engine) as s:
+        a = actor(s, coalition, "Free Voice", Role.EDITOR)
+        cid = ledger.create_campaign(s, a, org_id=coalition[("Free Voice", Role.EDITOR)][1], name="R",
+                                     channel="radio", start_date=date(2024, 6, 1)).id
+    with pytest.raises(CorridorError, match="accepts only default, none") as err:
         with session_scope(engine) as s:
             a = actor(s, coalition, "Free Voice", Role.EDITOR)
-            ledger.add_activity(s, a, cid, {"id": "x", "start": "2024-06-02T22:00", "spec": {**LS, "note": value}})
+            ledger.add_activity(s, a, cid, {"id": "x", "start": "2024-06-02T15:00Z",
+                                            "spec": {**RADIO, "jammers": value}})
+    assert err.value.field == "spec.jammers"

@@ -239,3 +239,16 @@ def can_grant_archive(granter: Actor, org_id: int) -> bool:
 def archive_allowed(roles: Mapping[int, frozenset[ArchiveRole]], action: ArchiveAction, *, org_id: int) -> bool:
     """May someone holding archive ``roles`` (per organisation) do ``action`` on ``org_id``'s archive?"""
     return action in ARCHIVE.actions_of(roles.get(org_id, frozenset()))
+
+
+def require_in_org(actor: Actor, action, org_id: int, *, refusal: str) -> None:
+    """Refuse ``action`` in organisation ``org_id`` unless allowed: a non-member is told the
+    organisation does not exist (the same answer as for a missing one), a member whose role does
+    not allow it is told ``refusal``."""
+    from corridor.access.errors import Forbidden, NotFound
+
+    if allowed(actor, action, org_id=org_id):
+        return
+    if actor.role_in(org_id) is None:
+        raise NotFound("no such organisation")
+    raise Forbidden(refusal)

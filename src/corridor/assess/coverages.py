@@ -112,17 +112,26 @@ def _summary_meta(cov) -> dict:
 
 def compute_one(activity_json: dict, grid_params: dict, resolution_km: float, year: int,
                 draws: int, seed: int) -> dict:
-    """One coverage, as a Dask task: rebuilds its inputs from plain data (picklable anywhere)."""
+    """One coverage, as a Dask task: rebuilds its inputs from plain data (picklable anywhere).
+
+    A model that refuses the activity (a :class:`CorridorError`: a launch outside its wind
+    field's time, a balloon launch without a wind sample) gives ``{"skipped": {"field",
+    "reason"}}`` instead, so one bad record leaves the others' assessment standing.
+    """
     activity = Activity.model_validate(activity_json)
     grid = load_grid(resolution_km, year, GridParams(**grid_params))
-    cov = get_channel(activity.channel).coverage(activity, grid, draws=draws, seed=seed)
+    try:
+        cov = get_channel(activity.channel).coverage(activity, grid, draws=draws, seed=seed)
+    except CorridorError as exc:
+        return {"skipped": {"field": exc.field, "reason": exc.message}}
     return {"probability": np.asarray(cov.probability, dtype=np.float32), "meta": _summary_meta(cov)}
 
 
 def coverages(activities: Sequence[Activity], grid: PopulationGrid, *, draws: int = 200,
               seed: int = 0, scheduler: str | None = None, use_cache: bool = True,
               progress: Callable[[int, int], None] = lambda done, total: None) -> dict[str, dict]:
-    """Coverage entries (``probability`` (draws, cells) float32 and ``meta``) by activity id.
+    """Coverage entries (``probability`` (draws, cells) float32 and ``meta``, or ``skipped``
+    when the model refused the activity: see :func:`compute_one`) by activity id.
 
     Cached coverages are read; the others are computed with Dask and cached. ``scheduler``:
     None for the local default, ``"sync"`` to stay in this process, or a ``tcp://`` address.
@@ -146,7 +155,7 @@ def coverages(activities: Sequence[Activity], grid: PopulationGrid, *, draws: in
         results = _run(list(todo.items()), grid, year, draws, seed, scheduler, progress)
         for k, entry in results.items():
             found[k] = entry
-            if use_cache:
+            if use_cache and "skipped" not in entry:
                 write_cached(k, entry)
     return {a.id: found[keys[a.id]] for a in activities}
 

@@ -24,6 +24,7 @@ import yaml
 from corridor.assess import calibrate, combine
 from corridor.assess.coverages import coverage_key, coverages
 from corridor.channels import Activity
+from corridor.channels.base import shared_value_problem
 from corridor.errors import CorridorError
 from corridor.geo.grid import PopulationGrid
 from corridor.geo.names import PROVINCES
@@ -185,6 +186,7 @@ class Assessment:
     channel_survey: dict[str, np.ndarray] = field(default_factory=dict)  # surveyed share draws (draws, provinces)
     coalition_prob: np.ndarray | None = None
     result: dict = field(default_factory=dict)
+    skipped: list[dict] = field(default_factory=list)   # activities not assessed, with the reason
 
     # -- figures -----------------------------------------------------------------------------
     def as_dict(self) -> dict:
@@ -218,8 +220,15 @@ def assess(items: Sequence[Item], grid: PopulationGrid, *, evidence: Evidence | 
     if len(set(ids)) != len(ids):
         dup = next(i for i in ids if ids.count(i) > 1)
         raise CorridorError("two activities have the same id", field="id", value=dup)
+    unreadable = list(getattr(items, "skipped", []))   # rows the ledger could not turn into items
+    items, skipped = usable_items(items)
+    skipped = unreadable + skipped
     entries = coverages([it.activity for it in items], grid, draws=draws, seed=seed,
                         scheduler=scheduler, use_cache=use_cache, progress=progress)
+    failed = {i for i, e in entries.items() if "skipped" in e}
+    skipped += [_skip_entry(it, e["skipped"]["field"], e["skipped"]["reason"])
+                for it in items if it.activity.id in failed for e in [entries[it.activity.id]]]
+    items = [it for it in items if it.activity.id not in failed]
     year = int(grid.year)
     key_of = {it.activity.id: coverage_key(it.activity, f"{grid.key}@{year}", draws, seed) for it in items}
     pop = grid.population.astype(np.float32)
@@ -230,9 +239,34 @@ def assess(items: Sequence[Item], grid: PopulationGrid, *, evidence: Evidence | 
             probability[k] = combine.align_draws(entries[it.activity.id]["probability"], pop)
     a = Assessment(grid=grid, items=list(items), draws=draws, assumptions=assumptions, evidence=evidence,
                    probability=probability, key_of=key_of,
-                   meta={i: e["meta"] for i, e in entries.items()})
+                   meta={i: e["meta"] for i, e in entries.items() if i not in failed}, skipped=skipped)
     recompute(a)
     return a
+
+
+def _skip_entry(it: Item, field_name: str | None, reason: str) -> dict:
+    a = it.activity
+    return {"id": a.id, "title": a.title, "channel": a.channel, "campaign": it.campaign,
+            "campaign_id": it.campaign_id, "organisation": it.organisation, "field": field_name,
+            "reason": reason}
+
+
+def usable_items(items: Sequence[Item]) -> tuple[list[Item], list[dict]]:
+    """The items the assessment may model, and the others with the reason each is left out.
+
+    Items come from the shared ledger, whose specs may name only shipped resources (see
+    :func:`corridor.channels.base.check_shared_spec`). A row stored before that rule, or arriving
+    by a restore, may still name a file: it is left out here, before any model runs, so no file
+    is opened for it and nobody's assessment fails because of it.
+    """
+    keep, skipped = [], []
+    for it in items:
+        problem = shared_value_problem(it.activity.channel, it.activity.spec.model_dump(mode="json"))
+        if problem is None:
+            keep.append(it)
+        else:
+            skipped.append(_skip_entry(it, *problem))
+    return keep, skipped
 
 
 def _channels_of(items: Iterable[Item]) -> list[str]:
@@ -342,7 +376,8 @@ def recompute(a: Assessment, times: dict[str, float] | None = None, channels: It
             a.channel_factor[ch] = factor
         a.result.setdefault("_comparison", {})[ch] = comparison
     present = [c for c in _channels_of(a.items) if c in a.channel_prob]
-    a.coalition_prob = combine.union([a.channel_prob[c] for c in present], rho=0.0)
+    a.coalition_prob = (combine.union([a.channel_prob[c] for c in present], rho=0.0) if present
+                        else np.zeros((a.draws, grid.n_cells), dtype=np.float32))
     a.result = _figures(a, present, pop64, prov_m, prov_pop, times)
     return a.result
 
@@ -429,6 +464,7 @@ def _figures(a: Assessment, present: list[str], pop64, prov_m, prov_pop, times) 
         "evidence": None if a.evidence is None else {
             "year": a.evidence.year, "respondents": a.evidence.respondents, "synthetic": a.evidence.synthetic},
         "assumptions": _assumption_notes(a),
+        "skipped": list(a.skipped),
         "_comparison": comparison,
     }
     result["safety"] = [
@@ -522,6 +558,9 @@ def _assumption_notes(a: Assessment) -> dict:
     }
     if a.evidence and a.evidence.synthetic:
         notes["evidence"] = "the evidence is SYNTHETIC (generated for the demo), not real survey data"
+    if a.skipped:
+        notes["skipped"] = f"{len(a.skipped)} activities not assessed: " + "; ".join(
+            f"{r['title'] or r['id']} ({r['field'] or 'spec'}: {r['reason']})" for r in a.skipped)
     return notes
 
 

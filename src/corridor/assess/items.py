@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,8 +16,25 @@ from corridor.channels import Activity
 from corridor.coalition.aggregates import published_activities
 from corridor.coalition.ledger import readable_campaign_filter
 from corridor.coalition.tables import ActivityRecord, Campaign
+from corridor.errors import CorridorError
 
 Scope = Literal["all", "readable", "published"]
+
+
+class LedgerItems(list):
+    """Assessment items read from the ledger, and (``skipped``) the rows left out, with why."""
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self.skipped: list[dict] = []
+
+
+def _first_error(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err.get("loc", ()))
+        return f"the channel's model refuses this stored spec ({where}: {err.get('msg', 'invalid')})"
+    return str(exc)
 
 
 def items_from_ledger(s: Session, *, scope: Scope = "all", actor: Actor | None = None) -> list[Item]:
@@ -33,19 +51,24 @@ def items_from_ledger(s: Session, *, scope: Scope = "all", actor: Actor | None =
     if scope == "readable":
         if actor is None:
             raise ValueError("scope 'readable' needs an actor")
-        cond = readable_campaign_filter(actor)
-        if cond is None:
-            return []
-        q = q.where(cond)
+        q = q.where(readable_campaign_filter(actor))
     elif scope == "published":
         q = q.where(Campaign.visibility.in_([Visibility.COALITION.value, Visibility.AGGREGATE.value]))
     elif scope != "all":
         raise ValueError(f"unknown scope {scope!r}")
-    items = []
+    items = LedgerItems()
     for rec, camp, org in s.execute(q.order_by(ActivityRecord.start, ActivityRecord.id)):
-        activity = Activity.model_validate({"id": str(rec.id), "channel": rec.channel, "start": rec.start,
-                                            "end": rec.end, "title": rec.title or rec.public_id,
-                                            "spec": rec.spec})
+        try:
+            activity = Activity.model_validate({"id": str(rec.id), "channel": rec.channel, "start": rec.start,
+                                                "end": rec.end, "title": rec.title or rec.public_id,
+                                                "spec": rec.spec})
+        except (ValidationError, CorridorError) as exc:
+            # A row stored under older rules (or restored) that its channel's model now refuses:
+            # left out with the reason, never an error for everyone who assesses the ledger.
+            items.skipped.append({"id": str(rec.id), "title": rec.title or rec.public_id, "channel": rec.channel,
+                                  "campaign": camp.name, "campaign_id": camp.id, "organisation": org.name,
+                                  "field": "spec", "reason": _first_error(exc)})
+            continue
         items.append(Item(activity=activity, cost_usd=rec.cost_usd, campaign=camp.name,
                           organisation=org.name, campaign_id=camp.id))
     return items

@@ -10,6 +10,7 @@ database or the web; the ledger stores activities, the assessment combines cover
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
@@ -31,9 +32,108 @@ if TYPE_CHECKING:  # ``corridor.geo`` loads pandas and shapely; the contracts do
 
 
 class ChannelSpec(BaseModel):
-    """Base for channel specs: strict, so a misspelt field is an error, not a silent default."""
+    """Base for channel specs: strict, so a misspelt field is an error, not a silent default.
+
+    A field whose value may name a resource (a jammer set, a wind field) is marked with
+    :class:`SharedValues` in its annotation; see :func:`check_shared_spec`.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- resources
+
+
+@dataclass(frozen=True)
+class SharedValues:
+    """Marks a spec field whose value may name a resource, and says which values the shared
+    ledger accepts there.
+
+    On the command line such a field may also name a local file (``jammers: my-jammers.yaml``):
+    the file belongs to the person running the command. In the shared ledger it may hold only
+    one of ``values()``: the keywords and the samples shipped with Corridor. A server never opens
+    a file because a spec names it (OWASP ASVS 4.0 V12.3.1 and the OWASP Path Traversal page:
+    allow-list the names, never build a path from what a user sent).
+
+    Use it in the field's annotation: ``jammers: Annotated[str, SharedValues(keys, "jammer set")]``.
+
+    Parameters
+    ----------
+    values : callable
+        Returns the accepted values (keywords and shipped sample keys), in the order to list them.
+    what : str
+        What the value names, for messages ("jammer set", "wind field").
+    local_check : callable, optional
+        Called with a value that is not one of ``values()`` when an activity is read from a local
+        file (:func:`check_local_resources`), so that a missing or broken file is reported at once.
+    """
+
+    values: Callable[[], Iterable[str]]
+    what: str
+    local_check: Callable[[str], Any] | None = None
+
+    def allowed(self) -> list[str]:
+        return [str(v) for v in self.values()]
+
+
+def shared_fields(model: type[BaseModel]) -> dict[str, SharedValues]:
+    """The fields of ``model`` marked with :class:`SharedValues`, by name."""
+    out = {}
+    for name, info in model.model_fields.items():
+        for meta in info.metadata:
+            if isinstance(meta, SharedValues):
+                out[name] = meta
+    return out
+
+
+def shared_value_problem(channel: str, spec: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The first resource field of ``spec`` holding a value the shared ledger does not accept,
+    as ``(field, message)``; None when every such field is absent, empty or allowed.
+
+    Only the value's identity is compared with the allowed values: nothing is opened, resolved
+    or normalised, so ``"default "``, ``"./Makefile"`` and ``"x.yaml/."`` are all refused alike.
+    """
+    model = get_channel(channel).spec_model
+    for name, marker in shared_fields(model).items():
+        if name not in spec or spec[name] is None:
+            continue
+        allowed = marker.allowed()
+        value = spec[name]
+        if not isinstance(value, str) or value not in allowed:
+            message = (f"the shared ledger accepts only {', '.join(allowed)} here "
+                       f"(a shipped {marker.what}; files are read only by the local command line)")
+            return f"spec.{name}", message
+    return None
+
+
+def check_shared_spec(channel: str, spec: Any, *, source: str | None = None) -> None:
+    """Refuse a spec for the shared ledger whose resource fields hold anything but the shipped
+    keywords and samples (see :class:`SharedValues`).
+
+    Called before the channel's model sees the spec, so that no validator can open a file for
+    it. The error names the field and the allowed values, never the value given (it may be a
+    path whose existence is the secret) and never anything read from a file.
+    """
+    if not isinstance(spec, Mapping):
+        return   # the channel's model reports a spec that is not a mapping
+    problem = shared_value_problem(channel, spec)
+    if problem is not None:
+        raise CorridorError(problem[1], source=source, field=problem[0])
+
+
+def check_local_resources(activity: Activity, *, source: str | None = None) -> None:
+    """For an activity read from a local file: check that the files its resource fields name
+    can be used (a jammer file that parses), so a mistake is reported before any work."""
+    spec = activity.spec
+    for name, marker in shared_fields(type(spec)).items():
+        value = getattr(spec, name)
+        if value is None or marker.local_check is None or value in marker.allowed():
+            continue
+        try:
+            marker.local_check(value)
+        except CorridorError as exc:
+            raise CorridorError(f"{', '.join(marker.allowed())} or a {marker.what} file ({exc.one_line()})",
+                                source=source, field=f"spec.{name}") from None
 
 
 class Activity(BaseModel):
@@ -94,12 +194,16 @@ def parse_activity(data: dict, *, source: str | None = None) -> Activity:
 
 
 def validation_error(exc: ValidationError, *, source: str | None = None,
-                     prefix: str | None = None) -> CorridorError:
-    """Turn pydantic's report into one line naming the first bad field and its value."""
+                     prefix: str | None = None, echo_value: bool = True) -> CorridorError:
+    """Turn pydantic's report into one line naming the first bad field and its value.
+
+    ``echo_value=False`` leaves the value out: for data read from a file, whose content an
+    error message must never repeat.
+    """
     first = exc.errors()[0]
     parts = ([prefix] if prefix else []) + [str(part) for part in first["loc"]]
     loc = ".".join(parts) or "(top level)"
-    value = first.get("input", ...)
+    value = first.get("input", ...) if echo_value else ...
     if isinstance(value, dict):
         value = ...
     message = first["msg"].removeprefix("Value error, ")

@@ -1,4 +1,9 @@
-"""Reading activities from YAML or JSON files, with errors that name the file and field."""
+"""Reading activities from YAML or JSON files, with errors that name the file and field.
+
+This is the local command line's way in: a spec read here may name local files in its resource
+fields (``jammers: my-jammers.yaml``), checked at once by
+:func:`~corridor.channels.base.check_local_resources`. The shared ledger never comes here.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from corridor.channels.base import Activity, parse_activity
+from corridor.channels.base import Activity, check_local_resources, parse_activity
 from corridor.errors import CorridorError
 
 MAX_BYTES = 5_000_000
@@ -45,4 +50,6 @@ def read_activity(path: Path | str, *, channel: str | None = None) -> Activity:
             raise CorridorError(f"this command reads {channel} activities", source=str(path),
                                 field="channel", value=given)
     data.setdefault("id", Path(path).stem)
-    return parse_activity(data, source=str(path))
+    activity = parse_activity(data, source=str(path))
+    check_local_resources(activity, source=str(path))
+    return activity

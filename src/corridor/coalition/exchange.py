@@ -33,13 +33,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from corridor.access import audit
-from corridor.access.errors import Forbidden
 from corridor.access.members import actor_label, state
-from corridor.access.rules import Action, Actor, allowed
+from corridor.access.rules import Action, Actor, require_in_org
 from corridor.access.tables import Organisation
 from corridor.coalition import coordination, ledger
 from corridor.coalition.tables import ActivityRecord, Campaign
 from corridor.errors import CorridorError
+from corridor.textcheck import bad_character
 
 #: Ids compared with the organisation's per query (well under SQLite's limit of bound parameters).
 CHUNK = 500
@@ -77,8 +77,7 @@ def import_rows(s: Session, actor: Actor, org_id: int, rows: Sequence[dict], *, 
     :class:`CorridorError` naming the file and row, and the caller rolls back, so an import is
     all or nothing. Returns ``{"activities": n, "campaigns": m}``.
     """
-    if not allowed(actor, Action.CAMPAIGN_IMPORT, org_id=org_id):
-        raise Forbidden("your role cannot import into this organisation")
+    require_in_org(actor, Action.CAMPAIGN_IMPORT, org_id, refusal="your role cannot import into this organisation")
     checked = [check_row(row, source=source) for row in rows]
     refuse_duplicate_ids(s, org_id, checked)
     campaigns = write_rows(s, actor, org_id, checked, source=source)
@@ -152,7 +151,8 @@ def _campaigns_for(s: Session, actor: Actor, org_id: int, checked: Sequence[Chec
     Adding activities to it is asked of the rule table once per campaign, as ``add_activity``
     asks it once per activity.
     """
-    name = PurePath(source.replace("\\", "/")).name[:120] or "upload"
+    name = "".join(ch for ch in PurePath(source.replace("\\", "/")).name if bad_character(ch) is None)
+    name = name[:120] or "upload"
     campaigns: dict[str, Campaign] = {}
     for channel in dict.fromkeys(row.channel for row in checked):
         start = min(row.fields["start"].date() for row in checked if row.channel == channel)

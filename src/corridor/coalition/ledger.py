@@ -20,11 +20,19 @@ from corridor.access.errors import Forbidden, NotFound
 from corridor.access.members import actor_label, state
 from corridor.access.rules import CAMPAIGNS, Action, Actor, Visibility, allowed
 from corridor.access.tables import Organisation
-from corridor.channels.base import parse_activity
+from corridor.channels.base import check_shared_spec, parse_activity
 from corridor.coalition import currency
 from corridor.coalition.tables import ActivityRecord, Campaign
 from corridor.errors import CorridorError
 from corridor.geo.names import resolve_province
+from corridor.textcheck import check_text, check_tree
+
+
+def _hidden(what: str) -> NotFound:
+    """The one answer for a record that does not exist *and* for one the actor may not know
+    exists: the same exception with the same words, so that status and body are identical
+    (OWASP ASVS 4.0 V4.2.1 / WSTG-ATHZ-04: no existence oracle on direct object references)."""
+    return NotFound(f"no such {what}")
 
 
 def _check(actor: Actor, action: Action, campaign: Campaign, *, what: str = "campaign") -> None:
@@ -32,7 +40,7 @@ def _check(actor: Actor, action: Action, campaign: Campaign, *, what: str = "cam
         return
     if allowed(actor, Action.CAMPAIGN_VIEW, campaign):
         raise Forbidden(f"{action.value} is not allowed for your role")
-    raise NotFound(f"no such {what}")
+    raise _hidden(what)
 
 
 def _budget_usd(amount: float | None, cur: str, on: date) -> float | None:
@@ -47,6 +55,7 @@ def create_campaign(s: Session, actor: Actor, *, org_id: int, name: str, channel
             Forbidden("your role cannot create campaigns")
     from corridor.channels import get_channel
 
+    _check_campaign_text(name=name, goal=goal, channel=channel, budget_currency=budget_currency)
     get_channel(channel)
     name = name.strip()
     if not name:
@@ -65,6 +74,13 @@ def create_campaign(s: Session, actor: Actor, *, org_id: int, name: str, channel
     return campaign
 
 
+def _check_campaign_text(**fields: Any) -> None:
+    """Refuse NUL, control and text-direction characters in a campaign's texts, naming the field
+    (the goal may span lines; see :mod:`corridor.textcheck`)."""
+    for key, value in fields.items():
+        check_text(value, field=key, multiline=key == "goal")
+
+
 def activity_counts(s: Session, campaign_ids: Sequence[int]) -> dict[int, int]:
     if not campaign_ids:
         return {}
@@ -77,7 +93,7 @@ def activity_counts(s: Session, campaign_ids: Sequence[int]) -> dict[int, int]:
 def get_campaign(s: Session, actor: Actor, campaign_id: int, action: Action = Action.CAMPAIGN_VIEW) -> Campaign:
     campaign = s.get(Campaign, campaign_id)
     if campaign is None:
-        raise NotFound("no such campaign")
+        raise _hidden("campaign")
     _check(actor, action, campaign)
     return campaign
 
@@ -100,9 +116,11 @@ def update_campaign(s: Session, actor: Actor, campaign_id: int, **changes) -> Ca
     campaign = get_campaign(s, actor, campaign_id, Action.CAMPAIGN_EDIT)
     before = state(campaign)
     allowed_fields = {"name", "goal", "start_date", "end_date", "budget_amount", "budget_currency"}
-    for key, value in changes.items():
+    for key in changes:
         if key not in allowed_fields:
             raise CorridorError("cannot be changed here", field=key)
+    _check_campaign_text(**{k: v for k, v in changes.items() if k in ("name", "goal", "budget_currency")})
+    for key, value in changes.items():
         if value is None and key in {"name", "start_date", "budget_currency"}:
             raise CorridorError("must not be empty", field=key)
         setattr(campaign, key, value)
@@ -138,33 +156,27 @@ def delete_campaign(s: Session, actor: Actor, campaign_id: int) -> None:
 # --------------------------------------------------------------------------- activities
 
 
-_FILE_SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".nc", ".grib2", ".grb2", ".txt", ".xlsx", ".zip")
-
-
-def _refuse_file_references(spec: Any, *, source: str | None, path: str = "spec") -> None:
-    """The shared ledger never reads a file named in a spec (a server's files are not the user's).
-
-    Channel models accept file names for local use (``jammers: my-jammers.yaml``); here such a
-    value is refused before the model sees it, so no request can make the server open a file.
-    """
-    if isinstance(spec, dict):
-        for key, value in spec.items():
-            _refuse_file_references(value, source=source, path=f"{path}.{key}")
-    elif isinstance(spec, list):
-        for i, value in enumerate(spec):
-            _refuse_file_references(value, source=source, path=f"{path}.{i}")
-    elif isinstance(spec, str):
-        text = spec.strip().lower()
-        if text.startswith(("http://", "https://")):
-            return
-        if text.startswith(("/", "~", "\\")) or ".." in text or text.endswith(_FILE_SUFFIXES):
-            raise CorridorError("file references are not accepted in the shared ledger; give the values inline",
-                                source=source, field=path, value=spec)
+def _check_activity_text(channel: Any, data: dict, *, source: str | None) -> None:
+    """Refuse NUL, control and text-direction characters in every text of an activity: its id,
+    title, channel, currency, provinces and every string of its spec, keys included."""
+    for key in ("id", "title", "cost_currency"):
+        check_text(data.get(key), field=key, source=source)
+    check_text(channel, field="channel", source=source)
+    provinces = data.get("provinces") or []
+    check_tree(list(provinces) if isinstance(provinces, (list, tuple)) else provinces,
+               field="provinces", source=source)
+    check_tree(data.get("spec") or {}, field="spec", source=source)
 
 
 def _validated(channel: str, data: dict, *, source: str | None) -> dict:
-    """Validate an activity through the channel's own model; return normalised fields."""
-    _refuse_file_references(data.get("spec") or {}, source=source)
+    """Validate an activity through the channel's own model; return normalised fields.
+
+    Texts are checked for forbidden characters first, then the spec's resource fields against
+    the shipped values (:func:`corridor.channels.base.check_shared_spec`): the shared ledger never
+    makes the server open a file, so the channel's model never sees a file name here.
+    """
+    _check_activity_text(channel, data, source=source)
+    check_shared_spec(channel, data.get("spec") or {}, source=source)
     public_id = str(data.get("id") or "").strip()
     if not public_id:
         raise CorridorError("must not be empty", source=source, field="id", value=public_id)
@@ -209,7 +221,7 @@ def add_activity(s: Session, actor: Actor, campaign_id: int, data: dict, *, sour
 def get_activity(s: Session, actor: Actor, activity_id: int, action: Action = Action.CAMPAIGN_VIEW) -> ActivityRecord:
     record = s.get(ActivityRecord, activity_id)
     if record is None:
-        raise NotFound("no such activity")
+        raise _hidden("activity")
     _check(actor, action, record.campaign, what="activity")
     return record
 

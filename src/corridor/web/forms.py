@@ -3,6 +3,10 @@
 A field's label and help come from the model's description; numbers get ``min``/``max`` from its
 bounds; choices (``Literal``) become a select; lists are typed comma-separated. Validation stays
 with the channel's model, so a form cannot accept what the model refuses.
+
+A field that may name a resource (:class:`~corridor.channels.base.SharedValues`: a radio
+schedule's ``jammers``, a launch's ``wind``) is a select of the values the shared ledger accepts,
+the shipped keywords and samples: the pages write to the ledger, which never reads a file.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
+
+from corridor.channels.base import SharedValues, shared_fields
 
 
 @dataclass
@@ -59,6 +65,7 @@ def spec_fields(model: type[BaseModel]) -> list[FormField]:
     schema = model.model_json_schema()
     defs = schema.get("$defs", {})
     required = set(schema.get("required", []))
+    resources = shared_fields(model)
     out = []
     for name, raw in schema.get("properties", {}).items():
         prop = _resolve(raw, defs)
@@ -66,6 +73,9 @@ def spec_fields(model: type[BaseModel]) -> list[FormField]:
         choices = prop.get("enum")
         if choices is None and "const" in prop:
             choices = [prop["const"]]
+        if name in resources:
+            choices = _shared_choices(resources[name], required=name in required,
+                                      default=raw.get("default", prop.get("default")))
         if choices is not None:
             form_kind = "select"
         elif kind == "number":
@@ -87,6 +97,13 @@ def spec_fields(model: type[BaseModel]) -> list[FormField]:
             minimum=prop.get("minimum", prop.get("exclusiveMinimum")),
             maximum=prop.get("maximum", prop.get("exclusiveMaximum"))))
     return out
+
+
+def _shared_choices(marker: SharedValues, *, required: bool, default: Any) -> list[str]:
+    """The select's options for a resource field: the shared values, and an empty option first
+    when the field may be left out."""
+    allowed = marker.allowed()
+    return allowed if required or default is not None else ["", *allowed]
 
 
 def parse_spec_form(fields: list[FormField], form: dict[str, str]) -> dict[str, Any]:

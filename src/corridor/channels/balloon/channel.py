@@ -9,7 +9,7 @@ the expected share of people in each cell who find at least one leaflet.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -23,11 +23,18 @@ from corridor.channels.balloon.interpolation import WindArrays
 from corridor.channels.balloon.legal import LEGAL_NOTICE
 from corridor.channels.balloon.sites import keys as site_keys
 from corridor.channels.balloon.sites import site as find_site
-from corridor.channels.base import Activity, ChannelSpec, Coverage, register
+from corridor.channels.base import Activity, ChannelSpec, Coverage, SharedValues, register
 from corridor.errors import CorridorError
 from corridor.geo.grid import PopulationGrid
 
 MODEL_VERSION = "1"
+
+
+def wind_samples() -> list[str]:
+    """The ``wind`` values the shared ledger accepts: the keys of the shipped samples."""
+    from corridor.channels.balloon.samples import shared_values
+
+    return shared_values()
 
 
 class LaunchSpec(ChannelSpec):
@@ -44,7 +51,9 @@ class LaunchSpec(ChannelSpec):
     ascent_rate_m_s: float | None = Field(None, gt=0, le=10, description="climb rate, m/s (default: drawn 1.5–3)")
     timers_h: list[float] = Field(default_factory=lambda: [2.0, 3.0, 4.0],
                                   description="payload release times, hours after launch (one payload each)")
-    wind: str | None = Field(None, description="wind file(s) or shipped sample key used when none is given")
+    wind: Annotated[str | None, SharedValues(wind_samples, "wind sample")] = Field(
+        None, max_length=4000,
+        description="shipped wind sample key (or, on the command line, wind file(s), comma-separated)")
 
     @field_validator("timers_h")
     @classmethod

@@ -20,6 +20,12 @@ SAMPLES = {
 }
 
 
+def shared_values() -> list[str]:
+    """What a launch in the shared ledger may give as ``wind``: a shipped sample key (a server
+    never opens a wind file a spec names; files are for the local command line)."""
+    return list(SAMPLES)
+
+
 def sample_path(key: str) -> Path:
     if key not in SAMPLES:
         raise CorridorError("unknown wind sample", field="--wind", value=key,

@@ -102,9 +102,9 @@ class RadioChannel:
                     year: int) -> tuple[np.ndarray, float, list[str]]:
         """Total jammer power at each cell and hour (dBW), the protection ratio, jammer names."""
         total = np.full((len(hours), grid.n_cells), -np.inf)
-        if spec.jammers == "none":
+        jset = jamming.jammer_set(spec.jammers)
+        if jset is None:
             return total, 0.0, []
-        jset = jamming.load_jammers(None if spec.jammers == "default" else spec.jammers)
         band = "hf" if spec.freq_mhz >= HF_MIN_MHZ else "mw"
         names = []
         for jam in jset.jammers:

@@ -8,6 +8,10 @@ noise gives an equivalent noise density
 so that ``S − N_eff ≥ SNR_r`` holds exactly when both ``S − N ≥ SNR_r`` and ``S − J ≥ PR``
 hold with the other term negligible (power addition of noise and interference, as in ITU-R
 P.533-14 §10 for the SIR). The default jammer set is ``data/jammers.yaml`` (an assumption).
+
+A schedule's ``jammers`` names a shipped set (:data:`SHIPPED`), ``none``, or, on the command
+line only, a YAML file of the same layout. The shared ledger accepts only the first two
+(:func:`shared_values`).
 """
 
 from __future__ import annotations
@@ -47,23 +51,52 @@ class JammerSet(BaseModel):
     jammers: list[Jammer] = []
 
 
+#: Jammer sets shipped with Corridor: key -> file in ``data/``.
+SHIPPED = {"default": "jammers.yaml"}
+#: The keyword for "no jamming modelled".
+NONE = "none"
+
+
+def shared_values() -> list[str]:
+    """What a schedule in the shared ledger may give as ``jammers``: a shipped set or ``none``."""
+    return [*SHIPPED, NONE]
+
+
+def shipped_jammers(key: str = "default") -> JammerSet:
+    """A jammer set shipped with Corridor, by key (see :data:`SHIPPED`)."""
+    text = resources.files("corridor.channels.radio").joinpath("data", SHIPPED[key]).read_text("utf-8")
+    return _parse(yaml.safe_load(text), f"{key} jammers")
+
+
 def load_jammers(path: Path | str | None = None) -> JammerSet:
-    """The default jammer set, or one read from a YAML file (same layout)."""
+    """The default jammer set, or one read from a local YAML file (same layout).
+
+    Only the command line reads a file: the shared ledger refuses any ``jammers`` that is not a
+    shipped key before a channel sees it. An error about the file names the field, never its
+    content.
+    """
     if path is None:
-        text = resources.files("corridor.channels.radio").joinpath("data", "jammers.yaml").read_text("utf-8")
-        source = "default jammers"
-    else:
-        from corridor.channels.files import read_mapping
+        return shipped_jammers()
+    from corridor.channels.files import read_mapping
 
-        return _parse(read_mapping(path), str(path))
-    return _parse(yaml.safe_load(text), source)
+    return _parse(read_mapping(path), str(path), echo_value=False)
 
 
-def _parse(data: dict, source: str) -> JammerSet:
+def jammer_set(name: str) -> JammerSet | None:
+    """The jammers a schedule's ``jammers`` names: None for ``none``, a shipped set by its key,
+    otherwise a local file (command line)."""
+    if name == NONE:
+        return None
+    if name in SHIPPED:
+        return shipped_jammers(name)
+    return load_jammers(name)
+
+
+def _parse(data: dict, source: str, *, echo_value: bool = True) -> JammerSet:
     try:
         return JammerSet.model_validate(data)
     except ValidationError as exc:
-        raise validation_error(exc, source=source) from None
+        raise validation_error(exc, source=source, echo_value=echo_value) from None
 
 
 def effective_noise_dbw(noise_dbw, jamming_dbw, protection_ratio_db: float, required_snr_db_hz: float):

@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from corridor.channels.base import ChannelSpec
+from corridor.channels.base import ChannelSpec, SharedValues
 from corridor.channels.radio import geometry
 
 PYONGYANG = (39.03, 125.75)
 _HHMM = r"^([01]\d|2[0-4]):[0-5]\d$"
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def jamming_values() -> list[str]:
+    """The ``jammers`` values the shared ledger accepts (shipped sets and ``none``)."""
+    from corridor.channels.radio.jamming import shared_values
+
+    return shared_values()
+
+
+def check_jammer_file(path: str) -> None:
+    """Read a local jammer file, so that a missing or invalid one is reported with the schedule."""
+    from corridor.channels.radio.jamming import load_jammers
+
+    load_jammers(path)
 
 
 class AntennaSpec(BaseModel):
@@ -48,7 +62,9 @@ class RadioSpec(ChannelSpec):
     antenna: AntennaSpec = AntennaSpec()
     noise: Literal["city", "residential", "rural", "quiet_rural"] = "rural"
     required_snr_db_hz: float = Field(67.0, ge=20, le=120, description="dB in 1 Hz; 67 ≈ 27 dB in 10 kHz")
-    jammers: str = Field("default", description="'default', 'none' or a YAML file of jammers")
+    jammers: Annotated[str, SharedValues(jamming_values, "jammer set", check_jammer_file)] = \
+        Field("default", min_length=1, max_length=1000,
+              description="'default', 'none' (or, on the command line, a YAML file of jammers)")
     source: str = Field("", max_length=1000, description="where this schedule was published")
 
     @field_validator("utc_start", "utc_end")
@@ -56,19 +72,6 @@ class RadioSpec(ChannelSpec):
     def _hour(cls, v: str) -> str:
         if not isinstance(v, str) or not re.fullmatch(_HHMM, v) or v > "24:00":
             raise ValueError("a UTC time HH:MM from 00:00 to 24:00 (hour 0–24, minute 0–59)")
-        return v
-
-    @field_validator("jammers")
-    @classmethod
-    def _jammers(cls, v: str) -> str:
-        if v not in ("default", "none"):
-            from corridor.channels.radio.jamming import load_jammers
-            from corridor.errors import CorridorError
-
-            try:
-                load_jammers(v)
-            except CorridorError as exc:
-                raise ValueError(f"'default', 'none' or a jammer file ({exc.one_line()})") from None
         return v
 
     @model_validator(mode="after")
