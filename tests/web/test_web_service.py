@@ -119,7 +119,12 @@ def test_hxl_round_trip_and_all_or_nothing_import(app, client, world):
 
 def test_audit_verify_endpoint(client, world):
     r = client.get("/api/v1/audit/verify", headers=bearer(world["tokens"][("A", Role.OWNER)]))
-    assert r.status_code == 200 and r.json()["intact"] and r.json()["entries"] > 10
+    assert r.status_code == 200 and r.json()["intact"] and r.json()["your_entries"] >= 4
+    # Only A's own entries are counted: B's organisation, users and memberships are not.
+    with session_scope(client.app.state.engine) as s:
+        from corridor.access import audit
+        total = sum(1 for _ in audit.iter_audit(s))
+    assert r.json()["your_entries"] < total and set(r.json()) == {"intact", "your_entries", "reason"}
     assert client.get("/api/v1/audit/verify", headers=bearer(world["tokens"][("A", Role.VIEWER)])).status_code == 403
 
 

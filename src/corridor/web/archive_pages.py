@@ -110,8 +110,11 @@ async def new_interview_submit(request: Request, s: Session = DB):
         return _not_found(request, ident)
     try:
         org_id = int(form.get("org_id") or 0)
-        if org_id not in {o.id for o in orgs}:
-            raise CorridorError("choose one of your organisations", field="org_id")
+    except ValueError:
+        org_id = 0
+    if org_id not in {o.id for o in orgs}:
+        return _not_found(request, ident)   # the same answer as for any record of another organisation
+    try:
         with s.begin_nested():
             person = records.add_person(
                 s, clerk, org_id, pseudonym=form.get("pseudonym", ""), sex=form.get("sex", "unknown"),
@@ -184,7 +187,8 @@ async def add_event(public_id: str, request: Request, s: Session = DB):
     except NotFound:
         return _not_found(request, ident)
     except (CorridorError, Forbidden) as exc:
-        return _interview_page(request, s, ident, clerk, public_id, error=_message(exc), status_code=422)
+        return _interview_page(request, s, ident, clerk, public_id, error=_message(exc),
+                               status_code=403 if isinstance(exc, Forbidden) else 422)
     return redirect(f"/archive/interviews/{public_id}#events")
 
 
@@ -201,7 +205,8 @@ async def add_exposure(public_id: str, request: Request, s: Session = DB):
     except NotFound:
         return _not_found(request, ident)
     except (CorridorError, Forbidden) as exc:
-        return _interview_page(request, s, ident, clerk, public_id, error=_message(exc), status_code=422)
+        return _interview_page(request, s, ident, clerk, public_id, error=_message(exc),
+                               status_code=403 if isinstance(exc, Forbidden) else 422)
     return redirect(f"/archive/interviews/{public_id}#exposure")
 
 

@@ -68,10 +68,13 @@ async def new_campaign_submit(request: Request, s: Session = DB):
             budget_currency=form.get("budget_currency") or "USD")
         with s.begin_nested():
             c = ledger.create_campaign(s, ident.actor, **fields)
-    except (CorridorError, access.Forbidden, access.NotFound, ValueError) as exc:
-        return render(request, "campaign_new.html", status_code=422,
+    except access.NotFound:
+        return render(request, "not_found.html", status_code=404, **page_context(ident, "campaigns"))
+    except (CorridorError, access.Forbidden, ValueError) as exc:
+        status = 403 if isinstance(exc, access.Forbidden) else 422
+        return render(request, "campaign_new.html", status_code=status,
                       **page_context(ident, "campaigns", orgs=_creatable_orgs(s, ident), channels=sorted(all_channels()),
-                             error=message(exc), form=form))
+                                     error=message(exc), form=form))
     return redirect(f"/campaigns/{c.id}")
 
 
@@ -128,7 +131,8 @@ async def add_activity(campaign_id: int, request: Request, s: Session = DB):
         with s.begin_nested():
             ledger.add_activity(s, ident.actor, campaign_id, data)
     except (CorridorError, access.Forbidden) as exc:
-        return _campaign_page(request, s, ident, campaign_id, error=message(exc), form=form, status_code=422)
+        return _campaign_page(request, s, ident, campaign_id, error=message(exc), form=form,
+                              status_code=403 if isinstance(exc, access.Forbidden) else 422)
     except access.NotFound:
         return render(request, "not_found.html", status_code=404, **page_context(ident, "campaigns"))
     return redirect(f"/campaigns/{campaign_id}")
