@@ -433,3 +433,13 @@ def valid_enrolment_code(s: Session, user: User, code: str, *, now: datetime | N
 def use_enrolment_code(row: EnrolmentCode, *, now: datetime | None = None) -> None:
     """Mark an enrolment code used: it never works again."""
     row.used_at = _now(now)
+
+
+def give_role(s: Session, user: User, org: Organisation, role: Role, *,
+              granter: Actor | None = None) -> tuple[str, datetime] | None:
+    """Give ``user`` ``role`` in ``org`` (:func:`set_membership`); a new owner without a second
+    factor also gets a one-time enrolment code, returned once to hand over (else None)."""
+    set_membership(s, user, org, role, granter=granter)
+    if role is Role.OWNER and not has_totp(user):
+        return start_enrolment(s, user, actor=granter)
+    return None

@@ -109,9 +109,7 @@ def grant(username: str, org: Org,
     engine = _engine(db)
     with session_scope(engine) as s:
         o = _org(s, org)
-        user = _user(s, username)
-        if user is None:
-            raise CorridorError("no such user", field="USERNAME", value=username)
+        user = _user(s, username, required="USERNAME")
         records.grant_role(s, user, o, r)
     console.print(f"{username} is now an archive {role} of {org}")
 
@@ -136,9 +134,7 @@ def revoke(username: str, org: Org,
     engine = _engine(db)
     with session_scope(engine) as s:
         o = _org(s, org)
-        user = _user(s, username)
-        if user is None:
-            raise CorridorError("no such user", field="USERNAME", value=username)
+        user = _user(s, username, required="USERNAME")
         if not records.revoke_role(s, user, o, r):
             raise CorridorError(f"{user.username} holds no such archive role in {o.name}; nothing changed",
                                 field="--role", value=role)

@@ -47,11 +47,15 @@ def _role(value: str):
         raise CorridorError("must be owner, editor or viewer", field="--role", value=value) from None
 
 
-def _user(s, username: str):
-    """The account called ``username`` (case-insensitive), or None."""
+def _user(s, username: str, *, required: str | None = None):
+    """The account called ``username`` (case-insensitive), or None; with ``required`` (the
+    argument's name), a missing account is an error naming it."""
     from corridor.access.tables import User
 
-    return s.execute(select(User).where(User.username == username.strip().lower())).scalar_one_or_none()
+    user = s.execute(select(User).where(User.username == username.strip().lower())).scalar_one_or_none()
+    if user is None and required:
+        raise CorridorError("no such user", field=required, value=username)
+    return user
 
 
 def _admin(org_id: int, what: str):

@@ -31,7 +31,6 @@ def user_add(
 ) -> None:
     """Create an account (or add an existing one to another organisation) with a role."""
     from corridor.access import members
-    from corridor.access.rules import Role
     from corridor.store import session_scope
 
     role_ = _role(role)
@@ -44,10 +43,7 @@ def user_add(
             user = members.create_user(s, username, _read_password(password_stdin))
         elif not user.active:
             raise CorridorError("the account is deactivated", field="username", value=username)
-        members.set_membership(s, user, organisation, role_)
-        enrolment = None
-        if role_ is Role.OWNER and not members.has_totp(user):
-            enrolment = members.start_enrolment(s, user)
+        enrolment = members.give_role(s, user, organisation, role_)
         console.print(f"{user.username} is {role_.value} of {organisation.name}")
         name = user.username
     if enrolment is not None:
@@ -78,9 +74,7 @@ def _check_names(username: str, org: str | None = None) -> None:
 
 def _existing_user(s, username: str):
     _check_names(username)
-    user = _user(s, username)
-    if user is None:
-        raise CorridorError("no such user", field="username", value=username)
+    user = _user(s, username, required="username")
     return user
 
 
@@ -177,9 +171,7 @@ def token_create(
     engine = _engine(db)
     with session_scope(engine) as s:
         organisation = _org(s, org)
-        user = _user(s, username)
-        if user is None:
-            raise CorridorError("no such user", field="username", value=username)
+        user = _user(s, username, required="username")
         if not user.active:
             raise CorridorError("the account is deactivated", field="username", value=username)
         token, record = members.create_token(s, user, organisation, role_, name=name)

@@ -107,10 +107,9 @@ async def add_member(org_id: int, request: Request, s: Session = DB):
             raise CorridorError("no such user; create the account first", field="username")
         role = Role(form.get("role", "viewer"))
         with s.begin_nested():
-            members.set_membership(s, user, org, role, granter=ident.actor)
-            if role is Role.OWNER and not members.has_totp(user):
-                code, expires = members.start_enrolment(s, user, actor=ident.actor)
-                enrolment = {"username": user.username, "code": code, "expires": expires}
+            issued = members.give_role(s, user, org, role, granter=ident.actor)
+            if issued is not None:
+                enrolment = {"username": user.username, "code": issued[0], "expires": issued[1]}
     except (CorridorError, access.Forbidden, ValueError) as exc:
         return _refused(request, s, ident, exc)
     if enrolment is not None:
@@ -131,10 +130,9 @@ async def change_role(org_id: int, user_id: int, request: Request, s: Session = 
     try:
         role = Role(form.get("role", ""))
         with s.begin_nested():
-            members.set_membership(s, user, org, role, granter=ident.actor)
-            if role is Role.OWNER and not members.has_totp(user):
-                code, expires = members.start_enrolment(s, user, actor=ident.actor)
-                enrolment = {"username": user.username, "code": code, "expires": expires}
+            issued = members.give_role(s, user, org, role, granter=ident.actor)
+            if issued is not None:
+                enrolment = {"username": user.username, "code": issued[0], "expires": issued[1]}
     except ValueError:
         return _refused(request, s, ident, CorridorError("must be owner, editor or viewer", field="role"))
     except (CorridorError, access.Forbidden) as exc:
