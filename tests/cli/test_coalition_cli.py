@@ -70,7 +70,8 @@ def test_killing_the_server_during_an_import_leaves_the_database_consistent(tmp_
     run("org", "create", "Free Voice", "--db", db)
     run("user", "add", "ed@fv", "--org", "Free Voice", "--role", "editor", "--password-stdin", "--db", db,
         stdin="a long pass phrase 1\n")
-    big = write_hxl(rows(1500), tmp_path / "big.csv")
+    n = 20_000
+    big = write_hxl(rows(n), tmp_path / "big.csv")
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "corridor", "serve", "--port", str(port), "--db", db],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -91,9 +92,17 @@ def test_killing_the_server_during_an_import_leaves_the_database_consistent(tmp_
             except httpx.HTTPError as exc:
                 result["error"] = exc
 
+        wal = db_file.with_name(db_file.name + "-wal")
+        baseline = wal.stat().st_size if wal.exists() else 0
         t = threading.Thread(target=upload)
         t.start()
-        time.sleep(1.0)                      # the import is under way (it takes several seconds)
+        # Kill the server once its write transaction has begun spilling pages into the WAL (all
+        # rows are checked first, without writing), or at the latest after 120 s.
+        deadline = time.monotonic() + 120
+        while "r" not in result and time.monotonic() < deadline:
+            if wal.exists() and wal.stat().st_size > baseline + 256 * 1024:
+                break
+            time.sleep(0.02)
         server.send_signal(signal.SIGKILL)
         t.join(30)
         assert "error" in result, "the import finished before the kill; make it bigger"

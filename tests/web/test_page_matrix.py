@@ -464,15 +464,15 @@ PAGE_ROUTES = {
     ("GET", "/dashboard"): "view",
     ("GET", "/dashboard/whatif"): "view",
     ("GET", "/dashboard/figure/{name}.png"): "view",
-    ("GET", "/campaigns/{campaign_id}"): "record",
-    ("GET", "/dashboard/campaigns/{campaign_id}"): "record",
+    ("GET", "/campaigns/{campaign_id:dbid}"): "record",
+    ("GET", "/dashboard/campaigns/{campaign_id:dbid}"): "record",
     ("POST", "/campaigns/new"): "create",
-    ("POST", "/campaigns/{campaign_id}/activities"): "edit",
-    ("POST", "/campaigns/{campaign_id}/share"): "share",
-    ("POST", "/orgs/{org_id}/members"): "manage",
-    ("POST", "/orgs/{org_id}/members/{user_id}/role"): "manage",
-    ("POST", "/orgs/{org_id}/members/{user_id}/remove"): "manage",
-    ("POST", "/orgs/{org_id}/members/{user_id}/archive/{role}/revoke"): "manage",
+    ("POST", "/campaigns/{campaign_id:dbid}/activities"): "edit",
+    ("POST", "/campaigns/{campaign_id:dbid}/share"): "share",
+    ("POST", "/orgs/{org_id:dbid}/members"): "manage",
+    ("POST", "/orgs/{org_id:dbid}/members/{user_id:dbid}/role"): "manage",
+    ("POST", "/orgs/{org_id:dbid}/members/{user_id:dbid}/remove"): "manage",
+    ("POST", "/orgs/{org_id:dbid}/members/{user_id:dbid}/archive/{role}/revoke"): "manage",
     ("POST", "/account/2fa"): "self",
     ("POST", "/logout"): "session",
 }
@@ -494,7 +494,7 @@ def test_the_page_matrix_covers_every_page_route(matrix):
 # --------------------------------------------------------------------------- GET pages
 
 CAMPAIGN_TARGETS = [*RECORDS, "missing"]
-MISSING_ID = 2**31 - 7
+MISSING_ID = 999_999_937       # no such record, within the ids a page route accepts (1 to 9 digits)
 
 
 def _campaign_id(m: Matrix, target: str) -> int:
@@ -523,7 +523,7 @@ GET_CASES = list(_get_cases())
 def test_get_page(matrix, who, path, target):
     m = matrix
     kind = PAGE_ROUTES[("GET", path)]
-    url = path.format(campaign_id=_campaign_id(m, target) if kind == "record" else 0, name=target)
+    url = path.replace(":dbid", "").format(campaign_id=_campaign_id(m, target) if kind == "record" else 0, name=target)
     r = m.client(who).get(url, follow_redirects=False)
     body = assert_nothing_leaks(m, who, r, url, overlaps=path == "/overlaps")
     if kind == "home":   # only a redirect: to the campaigns for a signed-in browser (or a token)
@@ -539,7 +539,7 @@ def test_get_page(matrix, who, path, target):
             assert r.status_code == 200, (url, who, r.status_code)
             assert record.name in body
         else:
-            status, text = m.missing(who, "GET", path.format(campaign_id=MISSING_ID))
+            status, text = m.missing(who, "GET", path.replace(":dbid", "").format(campaign_id=MISSING_ID))
             assert r.status_code == status == 404, (url, who, r.status_code)
             assert r.text == text                         # the same answer as a missing id
         return
@@ -680,11 +680,12 @@ def _form(m: Matrix, who: Who, path: str, target: str | None, allowed: bool, mem
 
 
 def _url(m: Matrix, path: str, target: str | None, member: tuple | None = None) -> str:
-    if "{campaign_id}" in path:
-        return path.format(campaign_id=_campaign_id(m, target))
-    if "{org_id}" in path:
-        return path.format(org_id=m.orgs[target], user_id=member[0] if member else 0, role="coder")
-    return path
+    plain = path.replace(":dbid", "")            # the route's convertor, not part of the URL
+    if "{campaign_id}" in plain:
+        return plain.format(campaign_id=_campaign_id(m, target))
+    if "{org_id}" in plain:
+        return plain.format(org_id=m.orgs[target], user_id=member[0] if member else 0, role="coder")
+    return plain
 
 
 def _may(who: Who, kind: str, target: str | None) -> tuple[bool, bool, bool]:
@@ -725,7 +726,7 @@ def test_post_form(matrix, path, target, who):
     else:
         want = refusal(member=member, readable=readable)
         assert r.status_code == want, f"POST {url} by {who}: {r.status_code}, expected {want}"
-        if want == 404 and "{campaign_id}" in path:
+        if want == 404 and "{campaign_id:dbid}" in path:
             status, text = m.missing(who, "POST", _url(m, path, "missing"), _form(m, who, path, "missing", False, None))
             assert status == 404 and text == r.text                        # as if it did not exist
 

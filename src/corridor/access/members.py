@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from corridor.access.audit import append_audit
 from corridor.access.errors import Forbidden
-from corridor.access.rules import Action, Actor, ArchiveRole, Role, allowed, can_grant
+from corridor.access.rules import Action, Actor, ArchiveRole, Role, allowed, can_grant, require_in_org
 from corridor.access.tables import (
     ApiToken,
     ArchiveMembership,
@@ -153,6 +153,7 @@ def remove_member(s: Session, user: User, org: Organisation, *, actor: Actor | N
         s.delete(member)
     revoke_tokens_of(s, user, org_id=org.id, actor=actor)
     end_sessions(s, user.id)
+    _forget_enrolment_codes(s, user)
     s.flush()
     append_audit(s, actor=actor_label(actor), org_id=org.id, action="org.member.remove", entity="membership",
                  entity_id=user.id, before=before, after=None)
@@ -435,10 +436,41 @@ def use_enrolment_code(row: EnrolmentCode, *, now: datetime | None = None) -> No
     row.used_at = _now(now)
 
 
-def give_role(s: Session, user: User, org: Organisation, role: Role, *,
+#: What an owner is told for an account it may not add: the same for an unknown, a deactivated
+#: and another organisation's account, so that the member form tells nobody which accounts exist.
+NOT_ADDABLE = "no account by this name that you can add; the server's administrator adds accounts"
+
+
+def addable(s: Session, user: User | None, org: Organisation, granter: Actor | None) -> bool:
+    """Whether ``granter`` may give ``user`` a role in ``org``: the local administrator always
+    (for an active account); an owner for a member of ``org``, or for an active account that
+    belongs to no organisation the owner does not manage (nobody is drawn into another organisation without the
+    administrator, nor signed out or made to enrol by another organisation's owner)."""
+    if user is None or not user.active:
+        return False
+    if granter is None:
+        return True
+    held = s.execute(select(Membership.org_id).where(Membership.user_id == user.id)).scalars().all()
+    if org.id in held:
+        return True          # already a member: its own owners manage its role
+    held += s.execute(select(ArchiveMembership.org_id).where(ArchiveMembership.user_id == user.id)).scalars().all()
+    return all(allowed(granter, Action.ORG_MANAGE_MEMBERS, org_id=o) for o in set(held) - {org.id})
+
+
+def give_role(s: Session, user: User | None, org: Organisation, role: Role, *,
               granter: Actor | None = None) -> tuple[str, datetime] | None:
     """Give ``user`` ``role`` in ``org`` (:func:`set_membership`); a new owner without a second
-    factor also gets a one-time enrolment code, returned once to hand over (else None)."""
+    factor also gets a one-time enrolment code, returned once to hand over (else None).
+
+    A granter who may not manage ``org``'s members is refused before anything about ``user`` is
+    looked at; an account the granter may not add (:func:`addable`) is refused with
+    :data:`NOT_ADDABLE`, whatever the reason.
+    """
+    if granter is not None:
+        require_in_org(granter, Action.ORG_MANAGE_MEMBERS, org.id,
+                       refusal="only an owner of the organisation can manage its members")
+    if not addable(s, user, org, granter):
+        raise CorridorError(NOT_ADDABLE, field="username")
     set_membership(s, user, org, role, granter=granter)
     if role is Role.OWNER and not has_totp(user):
         return start_enrolment(s, user, actor=granter)

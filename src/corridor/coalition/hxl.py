@@ -33,12 +33,12 @@ import io
 import json
 import re
 from collections.abc import Iterable, Mapping
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from corridor.atomic import atomic_path
 from corridor.errors import CorridorError
-from corridor.textcheck import from_spreadsheet_safe, spreadsheet_safe
+from corridor.textcheck import bad_character, from_spreadsheet_safe, spreadsheet_safe
 
 _TAG = re.compile(r"^#[a-z][a-z0-9_]*(\s*\+[a-z][a-z0-9_]*)*$")
 MAX_BYTES = 20_000_000
@@ -103,14 +103,15 @@ def write_hxl(rows: Iterable[Mapping[str, Any]], out: Path | str) -> Path:
     return Path(out)
 
 
-def read_hxl(path: Path | str) -> list[dict[str, Any]]:
+def read_hxl(path: Path | str, *, source: str | None = None) -> list[dict[str, Any]]:
     """Read a HXL CSV into mappings keyed like :func:`write_hxl`'s input.
 
-    Raises :class:`CorridorError` naming the file, row and column for a file without a hashtag
-    row, an unknown or duplicated hashtag, or a row longer than the header.
+    Raises :class:`CorridorError` naming the file (``source``, default the path), row and column
+    for a file without a hashtag row, an unknown or duplicated hashtag, or a row longer than the
+    header.
     """
     path = Path(path)
-    source = str(path)
+    source = source or str(path)
     if not path.is_file():
         raise CorridorError("no such file", source=source)
     if path.stat().st_size > MAX_BYTES:
@@ -199,3 +200,11 @@ def _parse_scalar(value: str) -> Any:
     if value.lower() in ("true", "false"):
         return value.lower() == "true"
     return value
+
+
+def upload_label(filename: str | None) -> str:
+    """What an uploaded file is called in messages and campaign names: its base name, without
+    control or text-direction characters, at most 100 characters (never a path to write to)."""
+    name = PurePath((filename or "").replace("\\", "/")).name
+    name = "".join(ch for ch in name if bad_character(ch) is None).strip()[:100]
+    return name if name not in ("", ".", "..") else "upload"

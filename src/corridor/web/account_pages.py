@@ -73,6 +73,7 @@ async def login_submit(request: Request, s: Session = DB):
     result = auth.login(s, request.app.state.throttle, str(form.get("username", "")), str(form.get("password", "")),
                         str(form.get("code", "")), _client(request))
     if result.status == "ok":
+        auth.logout(s, request.cookies.get(auth.SESSION_COOKIE))   # a session the browser held ends
         return _signed_in(request, result)
     if result.status == "enrol":
         secret = new_totp_secret()
@@ -93,6 +94,7 @@ async def enrol_submit(request: Request, s: Session = DB):
                                      enrolment_code=form.get("enrolment_code", ""), code=form.get("code", ""),
                                      client=_client(request), login_cookie=cookie)
     if result.status == "ok":
+        auth.logout(s, request.cookies.get(auth.SESSION_COOKIE))
         return _signed_in(request, result)
     if result.status in ("enrolment_code", "code"):
         return _enrol_form(request, result.user, secret=secret, ticket=form.get("ticket", ""), error=result.status,

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from corridor.access import audit, members
-from corridor.access.rules import Action, Role, Visibility, allowed
+from corridor.access.rules import Action, Role, Visibility, allowed, require_in_org
 from corridor.access.tables import Organisation
 from corridor.coalition import aggregates, coordination, exchange, hxl, ledger
 from corridor.coalition.tables import ActivityRecord, Campaign
@@ -320,14 +320,17 @@ def import_hxl(org_id: Annotated[int, Form(ge=1, le=2**31 - 1)], file: UploadFil
     ``Retry-After`` and nothing is written. Cells that an export neutralised against spreadsheet
     formulas (a leading ``'``) are read back as the text they were.
     """
+    require_in_org(ident.actor, Action.CAMPAIGN_IMPORT, org_id,
+                   refusal="your role cannot import into this organisation")   # before reading the file
     data = file.file.read(hxl.MAX_BYTES + 1)
     if len(data) > hxl.MAX_BYTES:
         raise HTTPException(413, "file too large")
+    label = hxl.upload_label(file.filename)        # a name for messages only, never a path
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / (Path(file.filename or "upload.csv").name or "upload.csv")
+        path = Path(tmp) / "upload.csv"
         path.write_bytes(data)
-        rows = hxl.read_hxl(path)
-    return exchange.import_rows(s, ident.actor, org_id, rows, source=file.filename or "upload")
+        rows = hxl.read_hxl(path, source=label)
+    return exchange.import_rows(s, ident.actor, org_id, rows, source=label)
 
 
 @router.get("/audit/verify")

@@ -161,7 +161,7 @@ def whatif(request: Request, s: Session = DB):
     return out
 
 
-@router.get("/dashboard/campaigns/{campaign_id}", response_class=HTMLResponse)
+@router.get("/dashboard/campaigns/{campaign_id:dbid}", response_class=HTMLResponse)
 def campaign_assessment(campaign_id: int, request: Request, s: Session = DB):
     ident = page_identity(request, s)
     a, _hidden, _figs = assessment_for(request, s, ident)

@@ -11,9 +11,29 @@ from typing import Any
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
+from starlette.convertors import Convertor, register_url_convertor
 
 from corridor.errors import CorridorError
 from corridor.web import auth
+
+
+class DatabaseId(Convertor):
+    """A record id in a page's path (``/campaigns/{campaign_id:dbid}``): 1 to 9 digits.
+
+    Anything longer (beyond a 32-bit integer column, which PostgreSQL refuses) matches no route,
+    so it is "not found" like any other id, never a server error.
+    """
+
+    regex = "[0-9]{1,9}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(int(value))
+
+
+register_url_convertor("dbid", DatabaseId())
 
 
 def get_db(request: Request) -> Iterator[Session]:

@@ -90,7 +90,7 @@ def orgs(request: Request, s: Session = DB):
     return _page(request, s, ident)
 
 
-@router.post("/orgs/{org_id}/members", response_class=HTMLResponse)
+@router.post("/orgs/{org_id:dbid}/members", response_class=HTMLResponse)
 async def add_member(org_id: int, request: Request, s: Session = DB):
     """Add a member by username, or change an existing member's role. Making owner someone without
     a second factor shows the one-time enrolment code to hand over to them."""
@@ -103,8 +103,6 @@ async def add_member(org_id: int, request: Request, s: Session = DB):
     try:
         username = check_text(form.get("username", ""), field="username").strip().lower()
         user = s.execute(select(User).where(User.username == username)).scalar_one_or_none()
-        if user is None or not user.active:
-            raise CorridorError("no such user; create the account first", field="username")
         role = Role(form.get("role", "viewer"))
         with s.begin_nested():
             issued = members.give_role(s, user, org, role, granter=ident.actor)
@@ -117,7 +115,7 @@ async def add_member(org_id: int, request: Request, s: Session = DB):
     return redirect("/orgs")
 
 
-@router.post("/orgs/{org_id}/members/{user_id}/role", response_class=HTMLResponse)
+@router.post("/orgs/{org_id:dbid}/members/{user_id:dbid}/role", response_class=HTMLResponse)
 async def change_role(org_id: int, user_id: int, request: Request, s: Session = DB):
     """Change a member's role (lowering it ends their sessions; the last owner stays owner)."""
     ident = page_identity(request, s)
@@ -142,7 +140,7 @@ async def change_role(org_id: int, user_id: int, request: Request, s: Session = 
     return redirect("/orgs")
 
 
-@router.post("/orgs/{org_id}/members/{user_id}/remove", response_class=HTMLResponse)
+@router.post("/orgs/{org_id:dbid}/members/{user_id:dbid}/remove", response_class=HTMLResponse)
 async def remove_member(org_id: int, user_id: int, request: Request, s: Session = DB):
     """Remove a member: membership, archive roles and tokens in this organisation, and sessions."""
     ident = page_identity(request, s)
@@ -159,7 +157,7 @@ async def remove_member(org_id: int, user_id: int, request: Request, s: Session 
     return redirect("/orgs")
 
 
-@router.post("/orgs/{org_id}/members/{user_id}/archive/{role}/revoke", response_class=HTMLResponse)
+@router.post("/orgs/{org_id:dbid}/members/{user_id:dbid}/archive/{role}/revoke", response_class=HTMLResponse)
 async def revoke_archive_role(org_id: int, user_id: int, role: str, request: Request, s: Session = DB):
     """Take one archive role away from a member (their sessions end)."""
     from corridor.archive import records

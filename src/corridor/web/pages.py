@@ -109,13 +109,13 @@ def _campaign_page(request, s, ident, campaign_id, *, error=None, form=None, sta
         visibilities=[v.value for v in Visibility]))
 
 
-@router.get("/campaigns/{campaign_id}", response_class=HTMLResponse)
+@router.get("/campaigns/{campaign_id:dbid}", response_class=HTMLResponse)
 def campaign(campaign_id: int, request: Request, s: Session = DB):
     ident = page_identity(request, s)
     return _campaign_page(request, s, ident, campaign_id)
 
 
-@router.post("/campaigns/{campaign_id}/activities", response_class=HTMLResponse)
+@router.post("/campaigns/{campaign_id:dbid}/activities", response_class=HTMLResponse)
 async def add_activity(campaign_id: int, request: Request, s: Session = DB):
     ident = page_identity(request, s)
     form = await form_of(request, ident)
@@ -138,7 +138,7 @@ async def add_activity(campaign_id: int, request: Request, s: Session = DB):
     return redirect(f"/campaigns/{campaign_id}")
 
 
-@router.post("/campaigns/{campaign_id}/share", response_class=HTMLResponse)
+@router.post("/campaigns/{campaign_id:dbid}/share", response_class=HTMLResponse)
 async def share(campaign_id: int, request: Request, s: Session = DB):
     ident = page_identity(request, s)
     form = await form_of(request, ident)
