@@ -15,6 +15,8 @@ from corridor.errors import CorridorError
 # ``corridor radio --help`` and input errors answer without loading them.
 
 app = typer.Typer(help="Shortwave and mediumwave broadcasts: predictions and coverage.", no_args_is_help=True)
+validate_app = typer.Typer(help="Judge the model on measurements.", no_args_is_help=True)
+app.add_typer(validate_app, name="validate")
 
 
 @app.command()
@@ -120,3 +122,48 @@ def _draw_map(grid, cov, activity, out: Path, lang: str, result: dict, draws: in
                    if cov.extras["jammers"] else _("Jamming: none modelled.")),
                _("Listeners: about 20% own a tunable set; listening peaks 23:00–01:00 KST (assumptions).")],
         sites=sites)
+
+
+@validate_app.command("d1")
+def validate_d1(
+    file: Annotated[Path, typer.Argument(help="A file in the CCIR Data Bank D1 format (measured HF field strengths).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Model minus measured monthly-median field strength (1 kW isotropic, R12 of the file's
+    Table 3, paths up to 7,000 km): hourly- and path-weighted, by distance × day/night, by
+    frequency band and by f/MUF."""
+    from corridor.channels.radio import d1, measured
+
+    d1.read_d1(file)                      # a bad file is refused before the model loads
+    with status("Comparing with the measurements", quiet=as_json) as say:
+        result = measured.summary(measured.compare_d1(file, progress=lambda i, n: say(f"{i + 1:,} of {n:,}")))
+    if as_json:
+        print_json(result)
+        return
+    _print_d1(file, result)
+
+
+def _print_d1(file: Path, r: dict) -> None:
+    from rich.table import Table
+
+    def fmt(v, sign=False):
+        return "–" if v is None else (f"{v:+.1f}" if sign else f"{v:.1f}")
+
+    h, p = r["hourly"], r["paths"]
+    console.print(f"[bold]{file.name}[/]: model − measured field strength, dB (1 kW isotropic)")
+    console.print(f"  hourly-weighted: bias {fmt(h['bias_db'], True)}, sd {fmt(h['sd_db'])}, "
+                  f"median |error| {fmt(h['median_abs_db'])} over {h['n']:,} hourly medians")
+    console.print(f"  path-weighted:   bias {fmt(p['bias_db'], True)}, sd {fmt(p['sd_db'])} over {p['n']:,} paths")
+    for title, rows, key in (("distance × day/night", r["cells"], None),
+                             ("frequency band (MHz)", r["frequency_bands"], "band_mhz"),
+                             ("f / basic MUF", r["f_over_muf"], "f_over_muf")):
+        table = Table(title=title, title_justify="left")
+        first = ["distance", "day/night"] if key is None else [key.replace("_", " ")]
+        for col in [*first, "n", "bias dB", "sd dB"]:
+            table.add_column(col, justify="right" if col in ("n", "bias dB", "sd dB") else "left")
+        for row in rows:
+            lead = [row["distance"], row["daynight"]] if key is None else [row[key]]
+            table.add_row(*lead, f"{row['n']:,}", fmt(row["bias_db"], True), fmt(row["sd_db"]))
+        console.print(table)
+    if r["skipped"]:
+        console.print("  left out (path-months): " + ", ".join(f"{k} {v:,}" for k, v in r["skipped"].items()))
