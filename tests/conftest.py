@@ -8,8 +8,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-#: Reference data for validation tests (not needed by the product itself).
-SHARED = ROOT.parent / "shared"
+#: The large development sets beside the repository (not needed by the product itself, absent from a
+#: user's clone). ``CORRIDOR_SHARED_DIR=/nonexistent`` simulates a clone; the small reference data
+#: the tests need is shipped in ``tests/<package>/data/``.
+SHARED = Path(os.environ.get("CORRIDOR_SHARED_DIR") or ROOT.parent / "shared")
+
+
+def needs_shared(path: Path, name: str):
+    """Skip unless the development set ``name`` (at ``path``, under ``SHARED``) is present."""
+    return pytest.mark.skipif(not path.exists(),
+                              reason=f"needs the development set {name} beside the repository (../shared)")
 
 
 @pytest.fixture(scope="session", autouse=True)

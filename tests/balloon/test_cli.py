@@ -10,12 +10,12 @@ import pytest
 
 from tests import cli_runner
 from tests.cli_runner import assert_user_error
-from tests.conftest import SHARED
 from corridor.channels.balloon.legal import LEGAL_NOTICE
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "balloon"
-FLIGHTS = SHARED / "data" / "reference" / "balloon" / "tawhiri"
+#: One Tawhiri reference flight (see data/README.md), on the field of the shipped sample.
+F05 = Path(__file__).parent / "data" / "tawhiri" / "F05.json"
 
 
 def run_process(*args):
@@ -43,16 +43,17 @@ def run(capsys, monkeypatch):
 
 
 
-@pytest.mark.skipif(not FLIGHTS.is_dir(), reason="reference data not present")
 def test_predict_writes_the_reference_columns_and_matches_tawhiri(tmp_path, run):
+    from corridor.channels.balloon.samples import sample_path
+
+    # the shipped sample is reference field B cut to Korea: it holds every cell F05 reads
     out = tmp_path / "F05.csv"
-    proc = run("predict", str(FLIGHTS / "F05.json"), "--wind",
-               str(SHARED / "data" / "wind" / "korea_ref_wind_B_rotating.nc"), "--out", str(out), "--json")
+    proc = run("predict", str(F05), "--wind", str(sample_path("rotating-2011-10-11")), "--out", str(out), "--json")
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["legal_notice"] == LEGAL_NOTICE
     ours = pd.read_csv(out)
-    ref = json.loads((FLIGHTS / "F05.json").read_text())["trajectory"]["rows"]
+    ref = json.loads(F05.read_text())["trajectory"]["rows"]
     assert list(ours.columns) == ["stage", "time_unix_s", "elapsed_s", "latitude_deg", "longitude_deg", "altitude_m"]
     assert len(ours) == len(ref)
     assert abs(ours.latitude_deg.iloc[-1] - ref[-1][3]) < 1e-6 and abs(ours.longitude_deg.iloc[-1] - ref[-1][4]) < 1e-6

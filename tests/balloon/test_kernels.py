@@ -4,14 +4,13 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from corridor.channels.balloon import integrate, numpy_reference
 from corridor.channels.balloon.interpolation import WindArrays, wind_at
 from corridor.channels.balloon.validation import SPHERE
 from corridor.channels.balloon.windfield import open_wind
 from tests.balloon.balloon_winds import january, rotating  # noqa: F401  (fixtures)
-from tests.conftest import SHARED
+from tests.conftest import SHARED, needs_shared
 
 FLIGHTS = SHARED / "data" / "reference" / "balloon" / "tawhiri"
 
@@ -50,7 +49,7 @@ def test_random_ensemble_lands_where_the_numpy_reference_lands(rotating):
     np.testing.assert_allclose(fast[:, 3], slow[:, 3], atol=1e-3)
 
 
-@pytest.mark.skipif(not FLIGHTS.is_dir(), reason="reference data not present")
+@needs_shared(FLIGHTS, "Tawhiri reference flights (15 float) and wind fields")
 def test_reference_float_flights_compiled_and_numpy_agree_with_tawhiri_to_a_metre():
     flights = [json.loads(p.read_text()) for p in sorted(FLIGHTS.glob("F*.json"))]
     assert len(flights) == 15

@@ -1,14 +1,12 @@
 """Validation: the development flights of the Tawhiri reference, predicted on the same fields."""
 
-import pytest
-
-from tests.conftest import SHARED
+from tests.conftest import SHARED, needs_shared
 from corridor.channels.balloon.validation import validate_folder
 
 FLIGHTS = SHARED / "data" / "reference" / "balloon" / "tawhiri"
 WIND = SHARED / "data" / "wind"
 
-pytestmark = pytest.mark.skipif(not FLIGHTS.is_dir(), reason="reference data not present")
+pytestmark = needs_shared(FLIGHTS, "Tawhiri reference flights (18) and wind fields")
 
 
 def test_every_reference_flight_lands_within_100_m_and_tracks_stay_within_100_m():

@@ -2,16 +2,19 @@
 
 import json
 import subprocess
+import sys
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SHARED
+from tests.conftest import ROOT
 from corridor.channels import Activity, get_channel
 from corridor.errors import CorridorError
 
 EXAMPLE = ROOT / "examples" / "radio" / "nkrr-2010-tashkent.yaml"
 EXAMPLE_CASE = ROOT / "examples" / "radio" / "nkrr-2010-tashkent-case.json"
+CASE05 = Path(__file__).parent / "data" / "voacapl" / "case05.json"
 BASE = {"station": "Test", "lat": 41.3, "lon": 69.2, "power_kw": 100, "frequency_khz": 7590,
         "utc_start": "13:00", "utc_end": "14:00", "jammers": "none"}
 
@@ -59,11 +62,11 @@ def test_mediumwave_ground_wave_by_day_sky_wave_by_night(grid):
 
 
 def _run(*args):
-    return subprocess.run([str(ROOT / ".venv" / "bin" / "corridor"), *args], capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "corridor", *args], capture_output=True, text=True)
 
 
 def test_cli_predict_writes_reference_columns(tmp_path):
-    case = json.loads((SHARED / "data" / "reference" / "radio" / "voacapl" / "case05.json").read_text())
+    case = json.loads(CASE05.read_text())
     case["utc_hours"] = [3, 15]
     src = tmp_path / "case.json"
     src.write_text(json.dumps(case))
@@ -92,7 +95,7 @@ def test_shipped_example_case_runs_and_its_curtain_gain_reaches_the_field(tmp_pa
 
 
 def test_cli_bad_case_exits_2_with_one_line(tmp_path):
-    case = json.loads((SHARED / "data" / "reference" / "radio" / "voacapl" / "case05.json").read_text())
+    case = json.loads(CASE05.read_text())
     case["month"] = 13
     src = tmp_path / "case.json"
     src.write_text(json.dumps(case))
@@ -113,7 +116,7 @@ def test_radio_help_does_not_load_the_models():
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
             "print(sorted(m for m in ('pandas', 'PyIRI', 'matplotlib', 'corridor.channels', 'sqlalchemy')"
             " if m in sys.modules))")
-    r = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-c", code], capture_output=True, text=True)
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "predict" in r.stdout and "coverage" in r.stdout
     assert r.stdout.strip().splitlines()[-1] == "[]"
