@@ -11,10 +11,11 @@ import pytest
 
 from corridor.channels.radio import eibi
 from corridor.errors import CorridorError
+from tests.conftest import SHARED, needs_shared
 
 DATA = Path(__file__).parent / "data"
 ROWS = DATA / "eibi_rows.csv"
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "radio" / "eibi"
+EIBI = SHARED / "data" / "radio" / "eibi"
 
 
 @pytest.fixture
@@ -192,10 +193,9 @@ def test_file_without_korean_rows_says_so(tmp_path):
         eibi.korean_to_korea(season)
 
 
+@needs_shared(EIBI / "sked-a26.csv", "EiBi season A26 (sked-a26.csv)")
 def test_full_shipped_season_if_present():
-    path = SHARED / "sked-a26.csv"
-    if not path.exists():
-        pytest.skip("the shipped EiBi file ../shared/data/radio/eibi/sked-a26.csv is not here")
+    path = EIBI / "sked-a26.csv"
     season = eibi.read_season(path)
     korea = eibi.korean_to_korea(season)
     assert 180 <= len(korea) <= 200
