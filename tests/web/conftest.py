@@ -29,11 +29,10 @@ def app(db_url):
     application.state.engine.dispose()
 
 
-@pytest.fixture()
-def world(app):
+def build_world(engine) -> dict:
     """Orgs A and B; a user per role in each; an API token per user (scoped to their org)."""
     out = {"tokens": {}, "orgs": {}, "users": {}}
-    with session_scope(app.state.engine) as s:
+    with session_scope(engine) as s:
         for key, name in (("A", "Free Voice"), ("B", "Sky Letters")):
             org = members.create_organisation(s, name)
             out["orgs"][key] = org.id
@@ -45,6 +44,12 @@ def world(app):
                 out["tokens"][(key, role)] = token
                 out["users"][(key, role)] = user.id
     return out
+
+
+@pytest.fixture()
+def world(app):
+    """Orgs A and B; a user per role in each; an API token per user (scoped to their org)."""
+    return build_world(app.state.engine)
 
 
 def bearer(token):

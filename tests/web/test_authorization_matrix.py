@@ -12,12 +12,11 @@ import itertools
 import pytest
 
 from corridor.access import members
-from corridor.access.accounts import new_api_token
 from corridor.access.rules import Role, Visibility
-from corridor.access.tables import ApiToken, User
+from corridor.access.tables import User
 from corridor.coalition import ledger
 from corridor.store import Base, session_scope
-from tests.web.conftest import LS, PASSWORD, bearer
+from tests.web.conftest import build_world, LS, bearer
 
 pytestmark = pytest.mark.db      # the module's own database (api_world) runs on PostgreSQL too
 
@@ -142,18 +141,7 @@ def api_world(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
         app = create_app(url)
-        out = {"app": app, "tokens": {}, "orgs": {}, "users": {}}
-        with session_scope(app.state.engine) as s:
-            for key, name in (("A", "Free Voice"), ("B", "Sky Letters")):
-                org = members.create_organisation(s, name)
-                out["orgs"][key] = org.id
-                for role in Role:
-                    user = members.create_user(s, f"{role.value}-{key}".lower(), PASSWORD)
-                    members.set_membership(s, user, org, role)
-                    token, digest = new_api_token()
-                    s.add(ApiToken(token_hash=digest, org_id=org.id, user_id=user.id, role=role.value))
-                    out["tokens"][(key, role)] = token
-                    out["users"][(key, role)] = user.id
+        out = {"app": app, **build_world(app.state.engine)}
         with TestClient(app) as client:                # one event-loop portal for every request
             yield {**out, "client": client}
         app.state.engine.dispose()
