@@ -90,6 +90,17 @@ def orgs(request: Request, s: Session = DB):
     return _page(request, s, ident)
 
 
+def _give_role(request: Request, s: Session, ident: auth.Identity, user: User | None, org: Organisation,
+               role: Role) -> HTMLResponse:
+    """Give ``role`` (members.give_role); a new owner without a second factor gets a one-time
+    enrolment code, shown once on the page for the granting owner to hand over."""
+    with s.begin_nested():
+        issued = members.give_role(s, user, org, role, granter=ident.actor)
+    if issued is None:
+        return redirect("/orgs")
+    return _page(request, s, ident, enrolment={"username": user.username, "code": issued[0], "expires": issued[1]})
+
+
 @router.post("/orgs/{org_id:dbid}/members", response_class=HTMLResponse)
 async def add_member(org_id: int, request: Request, s: Session = DB):
     """Add a member by username, or change an existing member's role. Making owner someone without
@@ -99,20 +110,12 @@ async def add_member(org_id: int, request: Request, s: Session = DB):
     org = s.get(Organisation, org_id)
     if org is None or org_id not in ident.actor.roles:
         return _not_found(request, ident)
-    enrolment = None
     try:
         username = check_text(form.get("username", ""), field="username").strip().lower()
         user = s.execute(select(User).where(User.username == username)).scalar_one_or_none()
-        role = Role(form.get("role", "viewer"))
-        with s.begin_nested():
-            issued = members.give_role(s, user, org, role, granter=ident.actor)
-            if issued is not None:
-                enrolment = {"username": user.username, "code": issued[0], "expires": issued[1]}
+        return _give_role(request, s, ident, user, org, Role(form.get("role", "viewer")))
     except (CorridorError, access.Forbidden, ValueError) as exc:
         return _refused(request, s, ident, exc)
-    if enrolment is not None:
-        return _page(request, s, ident, enrolment=enrolment)
-    return redirect("/orgs")
 
 
 @router.post("/orgs/{org_id:dbid}/members/{user_id:dbid}/role", response_class=HTMLResponse)
@@ -124,20 +127,14 @@ async def change_role(org_id: int, user_id: int, request: Request, s: Session = 
     if target is None:
         return _not_found(request, ident)
     org, user = target
-    enrolment = None
     try:
         role = Role(form.get("role", ""))
-        with s.begin_nested():
-            issued = members.give_role(s, user, org, role, granter=ident.actor)
-            if issued is not None:
-                enrolment = {"username": user.username, "code": issued[0], "expires": issued[1]}
     except ValueError:
         return _refused(request, s, ident, CorridorError("must be owner, editor or viewer", field="role"))
+    try:
+        return _give_role(request, s, ident, user, org, role)
     except (CorridorError, access.Forbidden) as exc:
         return _refused(request, s, ident, exc)
-    if enrolment is not None:
-        return _page(request, s, ident, enrolment=enrolment)
-    return redirect("/orgs")
 
 
 @router.post("/orgs/{org_id:dbid}/members/{user_id:dbid}/remove", response_class=HTMLResponse)
