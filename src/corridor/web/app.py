@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
+from starlette.requests import cookie_parser
 
 from corridor import __version__, access, fonts
 from corridor.access.throttle import Throttle
@@ -72,8 +73,6 @@ class GuardMiddleware:
             return await response(scope, receive, send)
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         asked = (query.get("lang") or [None])[0]
-        from starlette.requests import cookie_parser
-
         lang = choose_language(asked, cookie_parser(headers.get("cookie", "")).get(COOKIE),
                                headers.get("accept-language"))
         scope.setdefault("state", {})["lang"] = lang
