@@ -45,9 +45,9 @@ KOREA_TARGETS = frozenset({"KRE", "KOR", "FE", "EAs"})
 KOREAN = "K"
 
 _DAY_NAMES = {"Mo": 0, "Tu": 1, "We": 2, "Th": 3, "Fr": 4, "Sa": 5, "Su": 6}
-_MONTHS = {m: i for i, m in enumerate(
+MONTHS = {m: i for i, m in enumerate(
     ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1)}
-_ROMAN = {r: i for i, r in enumerate(
+ROMAN_MONTHS = {r: i for i, r in enumerate(
     ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"], 1)}
 _ALL_DAYS = frozenset(range(7))
 _TIME = re.compile(r"^(\d{2})(\d{2})-(\d{2})(\d{2})$")
@@ -391,7 +391,9 @@ def korean_to_korea(season: Season) -> list[Broadcast]:
     return found
 
 
-def _season_date(ddmm: str, season: Season) -> dt.date:
+def season_day(ddmm: str, season: Season) -> dt.date:
+    """The date of a ``ddmm`` Start or Stop field in a season's years (a B season's January to
+    June dates fall in its second year); 29 February of a common year is read as the 28th."""
     day, month = int(ddmm[:2]), int(ddmm[2:])
     year = season.first_day.year
     if not season.summer and month < 7:  # a B season runs over the year end
@@ -431,8 +433,8 @@ def active_on(broadcast: Broadcast, date: dt.date, season: Season) -> bool:
     if p == 4 and season.summer or p == 5 and not season.summer:
         return False
     if p == 6:
-        first = _season_date(broadcast.start, season) if broadcast.start else season.first_day
-        last = _season_date(broadcast.stop, season) if broadcast.stop else season.last_day
+        first = season_day(broadcast.start, season) if broadcast.start else season.first_day
+        last = season_day(broadcast.stop, season) if broadcast.stop else season.last_day
         inside = first <= date <= last if first <= last else (date >= first or date <= last)
         if not inside:
             return False
@@ -448,10 +450,10 @@ def _on_day(b: Broadcast, date: dt.date) -> bool:
     if note.lower() == "irr" or note in ("USB", "LSB"):  # irregular; or a mode, daily
         return True
     m = re.fullmatch(r"(\d{1,2})([A-Z][a-z]{2})", note)
-    if m and m.group(2) in _MONTHS:
-        return (date.day, date.month) == (int(m.group(1)), _MONTHS[m.group(2)])
-    if note in _ROMAN:
-        return date.month == _ROMAN[note]
+    if m and m.group(2) in MONTHS:
+        return (date.day, date.month) == (int(m.group(1)), MONTHS[m.group(2)])
+    if note in ROMAN_MONTHS:
+        return date.month == ROMAN_MONTHS[note]
     m = re.fullmatch(r"([1-5])\.([A-Z][a-z])", note)
     if m and m.group(2) in _DAY_NAMES:
         return (date.weekday() == _DAY_NAMES[m.group(2)]

@@ -11,6 +11,8 @@ from corridor.channels.base import ChannelSpec, SharedValues
 from corridor.channels.radio import geometry
 
 PYONGYANG = (39.03, 125.75)
+#: The radio model's range: sites farther from Pyongyang are refused (P.533 short-path method).
+MAX_DISTANCE_KM = 7000.0
 _HHMM = r"^([01]\d|2[0-4]):[0-5]\d$"
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -75,13 +77,14 @@ class RadioSpec(ChannelSpec):
         return v
 
     @model_validator(mode="after")
-    def _check(self) -> "RadioSpec":
+    def _check(self) -> RadioSpec:
         if self.utc_end <= self.utc_start:
             raise ValueError(f"utc_end: {self.utc_end} is not after utc_start {self.utc_start} "
                              "(split a broadcast that crosses 00:00 UTC in two)")
         dist, _ = geometry.great_circle(self.lat, self.lon, *PYONGYANG)
-        if dist > 7000:
-            raise ValueError(f"lat, lon: site is {float(dist):,.0f} km from Pyongyang; the model covers 7,000 km "
+        if dist > MAX_DISTANCE_KM:
+            raise ValueError(f"lat, lon: site is {float(dist):,.0f} km from Pyongyang; the model covers "
+                             f"{MAX_DISTANCE_KM:,.0f} km "
                              "(check the signs: east longitude and north latitude are positive)")
         if not site_on_land(self.lat, self.lon):
             raise ValueError(f"lat, lon: site {self.lat}, {self.lon} is in the sea")
