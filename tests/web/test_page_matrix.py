@@ -58,6 +58,8 @@ from fastapi.testclient import TestClient
 
 pytestmark = pytest.mark.db
 
+#: Real EiBi rows (summer 2026) that an owner publishes as a public schedule.
+SKED = Path(__file__).parents[1] / "coalition" / "data" / "sked-a26.csv"
 ORGS = ("a", "b")
 ORG_NAMES = {"a": "Free Voice", "b": "Sky Letters"}
 LEDGER_ROLES = (Role.VIEWER, Role.EDITOR, Role.OWNER)
@@ -473,6 +475,7 @@ PAGE_ROUTES = {
     ("POST", "/orgs/{org_id:dbid}/members/{user_id:dbid}/role"): "manage",
     ("POST", "/orgs/{org_id:dbid}/members/{user_id:dbid}/remove"): "manage",
     ("POST", "/orgs/{org_id:dbid}/members/{user_id:dbid}/archive/{role}/revoke"): "manage",
+    ("POST", "/orgs/{org_id:dbid}/public-schedule"): "publish",
     ("POST", "/account/2fa"): "self",
     ("POST", "/logout"): "session",
 }
@@ -614,7 +617,7 @@ def _post_cases():
     for (method, path), kind in PAGE_ROUTES.items():
         if method != "POST":
             continue
-        if kind in ("create", "manage"):
+        if kind in ("create", "manage", "publish"):
             targets = list(ORGS)
         elif kind == "edit":      # loudspeaker campaigns of each visibility (one form fits them all)
             targets = ["a-private-ls", "a-shared", "a-aggregate", "b-private"]
@@ -694,7 +697,8 @@ def _may(who: Who, kind: str, target: str | None) -> tuple[bool, bool, bool]:
     org = record.org if record else (target if target in ORGS else None)
     member = who.signed_in and org is not None and who.org == org
     readable = bool(record and record.readable_by(who))
-    need = {"create": Role.EDITOR, "edit": Role.EDITOR, "share": Role.OWNER, "manage": Role.OWNER}.get(kind)
+    need = {"create": Role.EDITOR, "edit": Role.EDITOR, "share": Role.OWNER, "manage": Role.OWNER,
+            "publish": Role.OWNER}.get(kind)
     allowed = member and need is not None and who.rank() >= need.rank
     return allowed, member, readable
 
@@ -712,10 +716,13 @@ def test_post_form(matrix, path, target, who):
     url = _url(m, path, target, person)
     client = m.client(who)
     before = None if allowed else snapshot(m.engine)
-    r = client.post(url, data=_form(m, who, path, target, allowed, person), follow_redirects=False)
+    # publishing a season uploads a file: the real EiBi rows of the coalition tests, allowed or not
+    files = {"file": ("sked-a26.csv", SKED.read_bytes(), "text/csv")} if kind == "publish" else None
+    r = client.post(url, data=_form(m, who, path, target, allowed, person), files=files, follow_redirects=False)
     assert_nothing_leaks(m, who, r, f"POST {url}")
     if allowed:
-        assert r.status_code == 303, (url, who, r.status_code, r.text[:300])
+        # a publication answers with its report on the page; every other form redirects
+        assert r.status_code == (200 if kind == "publish" else 303), (url, who, r.status_code, r.text[:300])
         return
     after = snapshot(m.engine)
     assert not changed_tables(before, after), f"POST {url} by {who} changed {changed_tables(before, after)}"

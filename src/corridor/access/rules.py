@@ -39,6 +39,7 @@ class Visibility(StrEnum):
     PRIVATE = "private"        # the owning organisation only
     COALITION = "coalition"    # members of every organisation in the coalition may read
     AGGREGATE = "aggregate"    # others see only counts by channel, province and month
+    PUBLIC = "public"          # published openly (a broadcaster's public schedule): every member may read it
 
 
 class Action(StrEnum):
@@ -173,7 +174,8 @@ CAMPAIGNS = RuleTable(
     own={Role.VIEWER: _VIEWER, Role.EDITOR: _EDITOR, Role.OWNER: _OWNER},
     foreign={Visibility.PRIVATE: frozenset(),
              Visibility.COALITION: frozenset({Action.CAMPAIGN_VIEW, Action.AGGREGATE_VIEW}),
-             Visibility.AGGREGATE: frozenset({Action.AGGREGATE_VIEW})},
+             Visibility.AGGREGATE: frozenset({Action.AGGREGATE_VIEW}),
+             Visibility.PUBLIC: frozenset({Action.CAMPAIGN_VIEW, Action.AGGREGATE_VIEW})},
 )
 
 #: Organisations: their members, tokens and audit trail. Never visible to other organisations.

@@ -70,7 +70,7 @@ VIEWS: dict[str, ViewRule] = {v.name: v for v in (
             "when, and which of its slots, a write of another organisation collided with; that "
             "organisation and its activity's id once it has written several different colliding "
             "schedules (probing)."),
-        rule=("a slot the reader may read (its own, shared with the coalition) is shown in full; any "
+        rule=("a slot the reader may read (its own, shared with the coalition, or public) is shown in full; any "
               "other is reported as 'a coalition member uses a slot that collides with yours', once per "
               "own schedule. Every write that collides with a slot its organisation may not read is "
               "written to the audit log under the slot owner's organisation and listed on the owner's "

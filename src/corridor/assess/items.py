@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from corridor.access import views
@@ -44,6 +44,11 @@ def items_from_ledger(s: Session, *, scope: Scope = "all", actor: Actor | None =
     may read in full: its organisations' campaigns and those shared with the coalition), or
     ``published`` (campaigns shared with the coalition or published as aggregates: what a
     report for donors may count by default).
+
+    Public campaigns (another broadcaster's published schedule, e.g. a season of EiBi recorded
+    by :mod:`corridor.coalition.public_schedule`) are the landscape the coalition works in, not
+    its own work: they are left out of every scope except for the reader's own organisations.
+    They count in collisions, silent hours and the dashboard's radio landscape.
     """
     q = (select(ActivityRecord, Campaign, Organisation)
          .join(Campaign, ActivityRecord.campaign_id == Campaign.id)
@@ -51,10 +56,13 @@ def items_from_ledger(s: Session, *, scope: Scope = "all", actor: Actor | None =
     if scope == "readable":
         if actor is None:
             raise ValueError("scope 'readable' needs an actor")
-        q = q.where(readable_campaign_filter(actor))
+        q = q.where(readable_campaign_filter(actor),
+                    or_(Campaign.visibility != Visibility.PUBLIC.value, Campaign.org_id.in_(list(actor.roles))))
     elif scope == "published":
         q = q.where(Campaign.visibility.in_([Visibility.COALITION.value, Visibility.AGGREGATE.value]))
-    elif scope != "all":
+    elif scope == "all":
+        q = q.where(Campaign.visibility != Visibility.PUBLIC.value)
+    else:
         raise ValueError(f"unknown scope {scope!r}")
     items = LedgerItems()
     for rec, camp, org in s.execute(q.order_by(ActivityRecord.start, ActivityRecord.id)):

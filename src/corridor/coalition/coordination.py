@@ -218,3 +218,50 @@ def matches_for(s: Session, actor: Actor, *, limit: int = MATCHES_SHOWN) -> list
                     "by_organisation": names.get(by_org) if named else None,
                     "by_activity": by_public if named else None, "named": named})
     return out
+
+
+def on_air_by_hour(s: Session, actor: Actor, day) -> dict:
+    """The radio landscape of one day as the reader may see it: per hour of ``day`` in Korean
+    time, the schedules it may read (its own, shared, and public ones such as a season of EiBi
+    recorded by :mod:`corridor.coalition.public_schedule`) on air for any part of the hour, and
+    the hours with none. Computed over readable schedules only, like the silent hours."""
+    from datetime import timedelta
+
+    from corridor.access.rules import Visibility
+    from corridor.coalition.overlaps import MINUTES_PER_DAY
+
+    slots = views.readable_only(actor, radio_slots(s))
+    start = datetime(day.year, day.month, day.day, tzinfo=UTC) - timedelta(hours=9)   # 00:00 KST
+    masks = {}
+    hours: list[list[RadioSlot]] = []
+    for h in range(24):
+        t = start + timedelta(hours=h)
+        minute = t.weekday() * MINUTES_PER_DAY + t.hour * 60
+        on = []
+        for slot in slots:
+            if not slot.valid_from <= t.date() <= slot.valid_to:
+                continue
+            mask = masks.get(id(slot))
+            if mask is None:
+                mask = masks[id(slot)] = slot.minutes_mask()
+            if mask[minute:minute + 60].any():
+                on.append(slot)
+        hours.append(on)
+    ids = {slot.record_id for on in hours for slot in on}
+    names = {}
+    if ids:
+        q = (select(ActivityRecord.id, ActivityRecord.spec, Organisation.name)
+             .join(Organisation, ActivityRecord.org_id == Organisation.id).where(ActivityRecord.id.in_(ids)))
+        names = {rid: ((spec or {}).get("station") or "", org) for rid, spec, org in s.execute(q)}
+
+    def line(slot: RadioSlot) -> dict:
+        station, org = names.get(slot.record_id, ("", ""))
+        return {"station": station, "khz": slot.frequency_khz, "organisation": org,
+                "public": slot.visibility == Visibility.PUBLIC.value}
+
+    by_hour = [{"hour_kst": h, "broadcasts": sorted((line(x) for x in on), key=lambda b: (not b["public"], b["station"], b["khz"]))}
+               for h, on in enumerate(hours)]
+    return {"date": day.isoformat(), "hours": by_hour,
+            "silent_hours_kst": [row["hour_kst"] for row in by_hour if not row["broadcasts"]],
+            "public_broadcasts": sum(1 for x in slots if x.visibility == Visibility.PUBLIC.value),
+            "counted_over": "schedules_you_may_read"}

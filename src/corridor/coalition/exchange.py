@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from corridor.access import audit
 from corridor.access.members import actor_label, state
-from corridor.access.rules import Action, Actor, require_in_org
+from corridor.access.rules import Action, Actor, Visibility, require_in_org
 from corridor.access.tables import Organisation
 from corridor.coalition import coordination, ledger
 from corridor.coalition.tables import ActivityRecord, Campaign
@@ -115,14 +115,16 @@ def refuse_duplicate_ids(s: Session, org_id: int, checked: Sequence[CheckedRow])
 
 
 def write_rows(s: Session, actor: Actor, org_id: int, checked: Sequence[CheckedRow], *,
-               source: str) -> dict[str, Campaign]:
+               source: str, campaign_name: str | None = None,
+               visibility: Visibility = Visibility.PRIVATE) -> dict[str, Campaign]:
     """Write checked rows: a campaign per channel, then the activities in batches of
     :data:`BATCH`, each batch one multi-row ``INSERT`` and one audit entry per activity.
 
     Everything here is in the caller's one transaction, which holds the database's write lock
     from the first ``INSERT`` until the caller commits: nothing here validates or reads files.
     """
-    campaigns = _campaigns_for(s, actor, org_id, checked, source=source)
+    campaigns = _campaigns_for(s, actor, org_id, checked, source=source, name=campaign_name,
+                               visibility=visibility)
     label = actor_label(actor)
     for start in range(0, len(checked), BATCH):
         batch = checked[start:start + BATCH]
@@ -144,20 +146,24 @@ def write_rows(s: Session, actor: Actor, org_id: int, checked: Sequence[CheckedR
 
 
 def _campaigns_for(s: Session, actor: Actor, org_id: int, checked: Sequence[CheckedRow], *,
-                   source: str) -> dict[str, Campaign]:
+                   source: str, name: str | None = None,
+                   visibility: Visibility = Visibility.PRIVATE) -> dict[str, Campaign]:
     """One new campaign per channel of the file, starting on its earliest activity's date.
 
-    The campaign is named after the file's name only (never a folder of the importer's machine).
+    The campaign is named ``name`` or after the file's name only (never a folder of the
+    importer's machine); a visibility other than private is set through the ledger (an owner's).
     Adding activities to it is asked of the rule table once per campaign, as ``add_activity``
     asks it once per activity.
     """
-    name = "".join(ch for ch in PurePath(source.replace("\\", "/")).name if bad_character(ch) is None)
-    name = name[:120] or "upload"
+    file_name = "".join(ch for ch in PurePath(source.replace("\\", "/")).name if bad_character(ch) is None)
+    file_name = file_name[:120] or "upload"
     campaigns: dict[str, Campaign] = {}
     for channel in dict.fromkeys(row.channel for row in checked):
         start = min(row.fields["start"].date() for row in checked if row.channel == channel)
-        campaign = ledger.create_campaign(s, actor, org_id=org_id, name=f"Imported {channel} ({name})",
+        campaign = ledger.create_campaign(s, actor, org_id=org_id, name=name or f"Imported {channel} ({file_name})",
                                           channel=channel, start_date=start)
+        if visibility is not Visibility.PRIVATE:
+            ledger.set_visibility(s, actor, campaign.id, visibility)
         campaigns[channel] = ledger.get_campaign(s, actor, campaign.id, Action.CAMPAIGN_EDIT)
     return campaigns
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import tempfile
 import threading
 from collections import OrderedDict
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from fastapi import APIRouter, HTTPException, Request
@@ -99,14 +100,20 @@ def left_out(request: Request, count: int | None) -> int | str:
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
-def dashboard(request: Request, s: Session = DB):
+def dashboard(request: Request, s: Session = DB, day: date | None = None):
+    """The dashboard; ``day`` (YYYY-MM-DD, default today) is the day of the radio landscape."""
+    from corridor.channels.radio.eibi import ATTRIBUTION
+    from corridor.coalition import coordination
+
     ident = page_identity(request, s)
     a, hidden, _figs = assessment_for(request, s, ident)
     result = a.as_dict() if a is not None else None
+    landscape = coordination.on_air_by_hour(s, ident.actor, day or datetime.now(UTC).date())
     return render(request, "dashboard.html", **page_context(ident, "dashboard", result=result,
                                                     hidden=left_out(request, hidden),
                                                     items=a.items if a else [],
-                                                    evidence=a.evidence if a else None))
+                                                    evidence=a.evidence if a else None,
+                                                    landscape=landscape, eibi_attribution=ATTRIBUTION))
 
 
 @router.get("/dashboard/figure/{name}.png")

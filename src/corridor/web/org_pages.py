@@ -1,4 +1,5 @@
-"""Organisation pages: members, their roles and archive roles (owners manage them).
+"""Organisation pages: members, their roles and archive roles (owners manage them), and an
+owner's upload of a public broadcast schedule (an EiBi season file).
 
 An owner can add a member, change a member's role, remove a member and take an archive role
 away. Each change is made by :mod:`corridor.access.members` (or
@@ -54,10 +55,13 @@ def _rows(s: Session, ident: auth.Identity) -> list[dict]:
 
 
 def _page(request: Request, s: Session, ident: auth.Identity, *, error: str | None = None,
-          enrolment: dict | None = None, status_code: int = 200) -> HTMLResponse:
+          enrolment: dict | None = None, imported: dict | None = None, status_code: int = 200) -> HTMLResponse:
+    from corridor.channels.radio.eibi import ATTRIBUTION
+
     return render(request, "orgs.html", status_code=status_code,
                   **page_context(ident, "orgs", orgs=_rows(s, ident), roles=[r.value for r in Role],
-                                 error=error, enrolment=enrolment))
+                                 error=error, enrolment=enrolment, imported=imported,
+                                 eibi_attribution=ATTRIBUTION))
 
 
 def _refused(request: Request, s: Session, ident: auth.Identity, exc: Exception) -> HTMLResponse:
@@ -177,3 +181,34 @@ async def revoke_archive_role(org_id: int, user_id: int, role: str, request: Req
     if not held:
         return _not_found(request, ident)
     return redirect("/orgs")
+
+
+@router.post("/orgs/{org_id:dbid}/public-schedule", response_class=HTMLResponse)
+async def upload_public_schedule(org_id: int, request: Request, s: Session = DB):
+    """An owner records an EiBi season file as the organisation's public schedule
+    (:func:`corridor.coalition.public_schedule.import_file`): every broadcast is checked first,
+    all or nothing, like any import."""
+    from starlette.datastructures import UploadFile
+
+    from corridor.access.rules import require_in_org
+    from corridor.coalition import hxl, public_schedule
+
+    ident = page_identity(request, s)
+    await form_of(request, ident)
+    org = s.get(Organisation, org_id)
+    if org is None or org_id not in ident.actor.roles:
+        return _not_found(request, ident)
+    try:
+        # the right is checked before the file is read
+        require_in_org(ident.actor, Action.CAMPAIGN_SHARE, org_id,
+                       refusal="only an owner may publish a public schedule")
+        upload = (await request.form()).get("file")
+        if not isinstance(upload, UploadFile):
+            raise CorridorError("choose a season file to upload", field="file")
+        data = await upload.read(public_schedule.MAX_BYTES + 1)
+        season = public_schedule.read_upload(data, hxl.upload_label(upload.filename))
+        with s.begin_nested():
+            report = public_schedule.import_file(s, ident.actor, org_id, season)
+    except (CorridorError, access.Forbidden) as exc:
+        return _refused(request, s, ident, exc)
+    return _page(request, s, ident, imported={**report, "org": org.name})
