@@ -121,3 +121,12 @@ def test_a_damaged_row_names_its_line(monkeypatch, capsys, tmp_path):
     path.write_text("\n".join(lines), encoding="latin-1")
     code, out, err = run_in_process(monkeypatch, capsys, "radio", "validate", "d1", path)
     assert code == 2 and f"line {k + 1}" in err
+
+
+def test_the_absorption_option_is_checked_and_reported(monkeypatch, capsys):
+    code, _out, err = run_in_process(monkeypatch, capsys, "radio", "validate", "d1", SAMPLE, "--absorption", "nope")
+    assert code != 0 and "--absorption" in err and "nope" in err and "d1_e_layer" in err
+    code, out, err = run_in_process(monkeypatch, capsys, "radio", "validate", "d1", SAMPLE, "--json",
+                                    "--absorption", "d1_e_layer")
+    assert code == 0, err
+    assert json.loads(out)["absorption"] == "d1_e_layer"

@@ -87,6 +87,22 @@ def test_f2_mirror_height_of_section_5_1():
     assert np.isfinite(a) and np.isfinite(b)
 
 
+def test_f2_muf_beyond_dmax_follows_section_3_5_1_2():
+    # two control points T + d0/2 and R - d0/2 with different layers
+    cps = [{"fof2": 9.0, "m3000": 3.2, "foe": 3.0, "gyro": 1.2}, {"fof2": 7.5, "m3000": 2.9, "foe": 2.6, "gyro": 1.1}]
+    # lowest-order mode: the lower of the F2(d_max)MUF values of eq. 3 at the two points
+    at_dmax = [muf.f2_muf_mhz(1e9, c["fof2"], c["m3000"], c["foe"], c["gyro"]) for c in cps]
+    n0 = muf.f2_muf_beyond_dmax_mhz(2400.0, 2400.0, cps)
+    assert n0 == pytest.approx(min(at_dmax))
+    # F2(d_max)MUF is above the MUF of any shorter hop at the same point
+    assert at_dmax[1] > muf.f2_muf_mhz(2400.0, 7.5, 2.9, 2.6, 1.1)
+    # a higher-order mode (shorter hop) scales it by the lower ratio F2(d)MUF / F2(d0)MUF
+    higher = muf.f2_muf_beyond_dmax_mhz(1600.0, 2400.0, cps)
+    ratios = [muf.f2_muf_mhz(1600.0, c["fof2"], c["m3000"], c["foe"], c["gyro"], np.inf)
+              / muf.f2_muf_mhz(2400.0, c["fof2"], c["m3000"], c["foe"], c["gyro"], np.inf) for c in cps]
+    assert higher == pytest.approx(n0 * min(ratios)) and higher < n0
+
+
 def test_e_screening_limited_to_4000_km_paths():
     # 1.05 foE sec i: a low F2 ray is screened by a strong daytime E layer, a path beyond 4000 km never
     sec_low = geometry.incidence_sec(geometry.elevation_deg(2000.0, 300.0), muf.E_HEIGHT_KM)

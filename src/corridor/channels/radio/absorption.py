@@ -1,10 +1,24 @@
-"""Ionospheric absorption of a sky-wave mode, paths up to 7000 km: ITU-R P.533-14 §5.2.2 (eqs. 20–23).
+"""Ionospheric absorption of a sky-wave mode, paths up to 7000 km: ITU-R P.533-14 (08/2019) §5.2.2 (eqs. 20–23).
 
-    L_i = n (1 + 0.0067 R12) sec i / (f + f_L)² · (1/k) Σ_j AT_noon φ_n(f_v/foE) F(χ_j)/F(χ_noon)   (dB)
+    L_i = n (1 + 0.0067 R12) sec i · (1/m) Σ_j AT_noon,j φ_n(f_v/foE_j) F(χ_j)/F(χ_j,noon) / (f + f_L,j)²   (dB)
 
-with n the number of hops, R12 ≤ 160, i the angle of incidence at 110 km, f_L = |f_H sin I| the
-longitudinal gyrofrequency at 100 km, f_v = f cos i, and the sum over the k absorption control
-points. The three figures of the Recommendation enter as data:
+with n the number of hops, R12 ≤ 160, i the angle of incidence at 110 km, f_v = f cos i, f_L,j =
+|f_H sin I| the longitudinal gyrofrequency at 100 km, and the sum over the m = 2n *penetration
+points* of the mode: P.533-14 §5.2.2 computes L_i "at m penetration points", found "by assuming a
+fixed reflection height of 300 km and a penetration height of 90 km (two penetration points per
+hop)", with f_L taken at each penetration point inside the sum (:func:`penetration_offset_km`).
+(The wording of the clause is as other implementations quote it; the text itself was not at hand.)
+The printed equation does not say legibly whether the sum carries 1/m; we take the mean over the
+m points times n, as ITU-R's reference program for P.533-14 does (``PenetrationPoints`` returns the
+sum over 2n points divided by 2n) and as the per-hop calibration of AT_noon requires: without it a
+hop would be counted twice. Where the program departs from the text we follow the text: it places
+the points with each mode's own mirror height instead of 300 km, and divides by (f + f_L)² with
+f_L averaged over the Table 1d control points, outside the sum. P.533-12 and earlier averaged instead over the k control points of
+Table 1d (mid-path up to 2000 km; T + 1000, M, R − 1000 up to d_max; also T + d0/2, R − d0/2
+beyond), which :func:`absorption_loss_db` still computes for the ``"p533_12"`` option of
+:func:`corridor.channels.radio.hf.predict`.
+
+The three figures of the Recommendation enter as data:
 
 * ``AT_noon`` (Fig. 1): absorption factor at local noon and R12 = 0 against |latitude|, for nine
   month groups (dB·MHz²);
@@ -23,9 +37,12 @@ from __future__ import annotations
 
 import numpy as np
 
-#: P.533 caps R12 at 160 (§3.1); the absorption scales as (1 + 0.0067 R12).
+from corridor.channels.radio.geometry import EARTH_RADIUS_KM, elevation_deg
+
+#: R12 is limited to 160 in the absorption, as in ITU-R's reference program (``SSN = MIN(path->SSN,
+#: MAXSSN)``, MAXSSN 160); the absorption scales as (1 + 0.0067 R12) (P.533-14 eq. 20).
 SSN_CAP = 160.0
-#: χ is limited to 102° and F(χ) floored at 0.02 (night-time absorption).
+#: P.533-14 eq. 21: "F(χ) = cos^p(0.881 χ) or 0.02 whichever is greater", χ at most 102°.
 MAX_ZENITH_DEG = 102.0
 F_FLOOR = 0.02
 
@@ -156,6 +173,73 @@ def absorption_term(month: int, lat_deg, zenith_deg, noon_zenith_deg, dip_deg, f
 
 
 def absorption_loss_db(freq_mhz, hops, ssn: float, sec_i110, mean_term, fl_mhz):
-    """``L_i = n (1 + 0.0067 R12) sec i AT / (f + f_L)²`` (dB), AT averaged over the control points."""
+    """``L_i = n (1 + 0.0067 R12) sec i AT / (f + f_L)²`` (dB), AT and f_L averaged over the control
+    points of Table 1d: the method of P.533-12 (the ``"p533_12"`` option); P.533-14 uses
+    :func:`absorption_loss_points_db`."""
     r = min(max(float(ssn), 0.0), SSN_CAP)
     return hops * (1.0 + 0.0067 * r) * sec_i110 * mean_term / (freq_mhz + fl_mhz) ** 2
+
+
+#: P.533-14 §5.2.2: the penetration points of a hop are where a ray reflected at a fixed 300 km
+#: crosses 90 km.
+PENETRATION_REFLECTION_KM = 300.0
+PENETRATION_HEIGHT_KM = 90.0
+
+
+def penetration_offset_km(hop_km):
+    """Ground distance (km) from either end of a hop to its penetration point (P.533-14 §5.2.2).
+
+    The ray leaves the ground at the elevation Δ of a mirror at 300 km over the hop
+    (:func:`~corridor.channels.radio.geometry.elevation_deg`) and crosses 90 km at the Earth-centre
+    angle ``θ = 90° − Δ − arcsin(R cos Δ / (R + 90))`` from its end (triangle Earth centre–ground–
+    crossing), so the offset is ``R θ``. A mirror at 300 km closes a hop of at most 3,836 km; for
+    a longer hop (a one-hop F2 mode on a 3,836–4,000 km path, which the text does not treat) the
+    grazing ray (Δ = 0) is taken. At most half the hop.
+    """
+    hop = np.asarray(hop_km, dtype=float)
+    d = np.radians(np.maximum(elevation_deg(hop, PENETRATION_REFLECTION_KM), 0.0))
+    theta = np.pi / 2 - d - np.arcsin(EARTH_RADIUS_KM * np.cos(d) / (EARTH_RADIUS_KM + PENETRATION_HEIGHT_KM))
+    return np.minimum(EARTH_RADIUS_KM * theta, hop / 2.0)
+
+
+def penetration_fractions(distance_km, hops):
+    """The 2n penetration points of an n-hop mode as fractions of the path (P.533-14 §5.2.2).
+
+    ``distance_km`` and ``hops`` broadcast (hops may differ per element). Returns a list of
+    ``(fraction, present)`` pairs, two per hop up to the largest hop count: hop k (from 0) enters
+    the absorbing layer at ``(k d_h + x)/D`` and leaves at ``((k + 1) d_h − x)/D``, d_h = D/n, x the
+    :func:`penetration_offset_km`; ``present`` is False where the mode has fewer than k + 1 hops.
+    """
+    dist = np.asarray(distance_km, dtype=float)
+    n = np.asarray(hops, dtype=float)
+    hop = dist / n
+    x = penetration_offset_km(hop)
+    out = []
+    for k in range(int(np.max(n))):
+        present = k < n
+        out.append((np.clip((k * hop + x) / dist, 0.0, 1.0), present))
+        out.append((np.clip(((k + 1) * hop - x) / dist, 0.0, 1.0), present))
+    return out
+
+
+def absorption_loss_points_db(hops, ssn: float, sec_i110, mean_term_over_f2):
+    """``L_i = n (1 + 0.0067 R12) sec i · ⟨AT_j / (f + f_L,j)²⟩`` (dB), P.533-14 eq. 20, the mean over
+    the 2n penetration points of each point's absorption term divided by its own (f + f_L)²."""
+    r = min(max(float(ssn), 0.0), SSN_CAP)
+    return np.asarray(hops) * (1.0 + 0.0067 * r) * sec_i110 * mean_term_over_f2
+
+
+
+#: The ``"d1_e_layer"`` option of :func:`corridor.channels.radio.hf.predict` (not the
+#: Recommendation): the absorption of rays reflected within the E layer (f_v/foE ≤ 1, the E modes
+#: below their MUF, which carry the signal by day on paths up to about 3000 km at low frequencies)
+#: multiplied by ``1 + E_REFLECTION_GAIN``. Fitted on the development part of CCIR Data Bank D1
+#: (``docs/radio-validation.md``).
+E_REFLECTION_GAIN = 0.3
+
+
+def e_reflection_factor(ratio, gain: float | None = None):
+    """Factor on φ_n for the ``"d1_e_layer"`` option: ``1 + g`` where f_v/foE ≤ 1 (the ray turns
+    within the E layer), 1 above; g = :data:`E_REFLECTION_GAIN` unless given."""
+    g = E_REFLECTION_GAIN if gain is None else float(gain)
+    return np.where(np.asarray(ratio, dtype=float) <= 1.0, 1.0 + g, 1.0)

@@ -4,6 +4,16 @@
 :mod:`.muf`, :mod:`.loss`, :mod:`.noise` and :mod:`.reliability` for one transmitter, one
 frequency and a set of UTC hours, vectorised over receivers × hours × modes. Paths up to
 7000 km only (the short-path method, P.533-14 §5.2); every transmitter serving Korea is within it.
+
+The absorption L_i is chosen by name (``absorption=``, :data:`ABSORPTION_OPTIONS`):
+
+* ``"p533"`` (default): ITU-R P.533-14 (08/2019) §5.2.2 as printed, the mean over the 2n penetration
+  points of each mode (300 km reflection, 90 km penetration; :mod:`.absorption`);
+* ``"p533_12"``: the same figures averaged over the control points of Table 1d, the method of
+  P.533-12 and earlier, kept for comparison;
+* ``"d1_e_layer"``: ``"p533"`` with the absorption of the E modes (rays reflected within the E
+  layer, f_v/foE ≤ 1) strengthened by the factor fitted on CCIR Data Bank D1
+  (:func:`.absorption.e_reflection_factor`); an option, not the Recommendation.
 """
 
 from __future__ import annotations
@@ -13,8 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from corridor.channels.radio import absorption as absorption_mod
 from corridor.channels.radio import (
-    absorption,
     geometry,
     loss,
     muf,
@@ -29,6 +39,14 @@ MIN_ELEVATION_DEG = 3.0
 E_MODES = 3        # lowest-order E mode and the next two (P.533-14 §5.2.1)
 F2_MODES = 6       # lowest-order F2 mode and up to five more
 SPEED_OF_LIGHT_KM_PER_MS = 299.792458
+#: Absorption methods :func:`predict` accepts (module docstring).
+ABSORPTION_OPTIONS = ("p533", "p533_12", "d1_e_layer")
+#: The method used when none is named: the Recommendation as printed.
+DEFAULT_ABSORPTION = "p533"
+#: Points along each path at which the absorption terms are evaluated once and interpolated to
+#: every mode's penetration points (350 km apart on a 7000 km path; 41 points change no field by
+#: more than 0.003 dB on VOACAP development case 03, 4,700 km).
+PATH_SAMPLES = 21
 FIELD_FLOOR_DBUV = -150.0
 #: The dipole field falls as r⁻³: f_H at 100 km from f_H at 300 km.
 GYRO_100_PER_300 = ((geometry.EARTH_RADIUS_KM + 300.0) / (geometry.EARTH_RADIUS_KM + 100.0)) ** 3
@@ -52,6 +70,7 @@ class HFPrediction:
     snr_lower_db: np.ndarray
     mufday: np.ndarray
     mode: np.ndarray             # strongest mode label, e.g. "2F2"
+    field_strongest_dbuv: np.ndarray   # the strongest single mode's field (≤ field_dbuv)
     takeoff_deg: np.ndarray
     loss_db: np.ndarray
     tx_gain_dbi: np.ndarray
@@ -75,8 +94,15 @@ def predict(tx_lat: float, tx_lon: float, rx_lat, rx_lon, *, freq_mhz: float, mo
             ssn: float, power_kw: float, gain: GainFunction, azimuth_deg: float = 0.0,
             rx_gain_dbi: float = 0.0, environment: str = "residential",
             required_snr_db_hz: float = 73.0, year: int = 2024,
-            maps: IonosphereMaps | None = None) -> HFPrediction:
-    """Median field strength, SNR and reliability at every receiver for each UTC hour (P.533-14)."""
+            maps: IonosphereMaps | None = None, absorption: str = DEFAULT_ABSORPTION) -> HFPrediction:
+    """Median field strength, SNR and reliability at every receiver for each UTC hour (P.533-14).
+
+    ``absorption`` names the absorption method (module docstring); an unknown name raises
+    ValueError.
+    """
+    if absorption not in ABSORPTION_OPTIONS:
+        raise ValueError(f"unknown absorption method {absorption!r}; one of {', '.join(ABSORPTION_OPTIONS)}")
+    method = absorption
     rx_lat = np.asarray(rx_lat, dtype=float).ravel()
     rx_lon = np.asarray(rx_lon, dtype=float).ravel()
     hours = np.asarray(utc_hours, dtype=float).ravel()
@@ -136,17 +162,40 @@ def predict(tx_lat: float, tx_lon: float, rx_lat, rx_lon, *, freq_mhz: float, mo
     weights = [w3, 1.0 - 2.0 * w3 - 2.0 * np.where(beyond, 0.2, 0.0) * long_path, w3,
                np.where(beyond & long_path, 0.2, 0.0), np.where(beyond & long_path, 0.2, 0.0)]
     a_iono = e_iono + f2_cp_iono
-    absorb = []
-    for wj, io in zip(weights, a_iono):
-        if not np.any(wj):
-            continue
+
+    def point_terms(io, fixed=False):
+        """AT_noon F(χ)/F(χ_noon), foE and f_L at points; ``fixed``: the same points every hour, so
+        AT_noon and p (which do not depend on the hour) are computed once."""
         lat_j = io.lat_deg
-        p_exp = absorption.diurnal_exponent(io.dip_deg, lat_j, month)
-        base = absorption.at_noon(lat_j, month) * absorption.diurnal_factor(io.solar_zenith_deg, p_exp) / \
-            absorption.diurnal_factor(np.abs(lat_j - io.subsolar_lat_deg), p_exp)
-        absorb.append((wj, base, io.foe_mhz))
-    f_l = sum(wj * np.abs(io.gyro_300km_mhz * GYRO_100_PER_300 * np.sin(np.radians(io.dip_deg)))
-              for wj, io in zip(weights, a_iono))
+        one = slice(0, 1) if fixed else slice(None)
+        p_exp = absorption_mod.diurnal_exponent(io.dip_deg[one], lat_j[one], month)
+        base = absorption_mod.at_noon(lat_j[one], month) * absorption_mod.diurnal_factor(io.solar_zenith_deg, p_exp) / \
+            absorption_mod.diurnal_factor(np.abs(lat_j - io.subsolar_lat_deg), p_exp)
+        f_l = np.abs(io.gyro_300km_mhz * GYRO_100_PER_300 * np.sin(np.radians(io.dip_deg)))
+        return base, io.foe_mhz, f_l
+
+    if method == "p533_12":
+        absorb = [(wj, *point_terms(io)) for wj, io in zip(weights, a_iono) if np.any(wj)]
+        f_l = sum(wj * t[2] for wj, *t in absorb)
+    else:
+        # P.533-14 §5.2.2: terms at PATH_SAMPLES points along the path, interpolated to each mode's
+        # penetration points
+        frac_s = np.linspace(0.0, 1.0, PATH_SAMPLES)
+        s_lat, s_lon = along(frac_s[:, None])                                   # (samples, n)
+        s_terms = point_terms(maps.at(s_lon.ravel(), s_lat.ravel()), fixed=True)
+        # (hours, receivers, samples, [base, foE, f_L]): one gather per mode for all its points
+        s_terms = np.stack([np.reshape(t, (len(hours), PATH_SAMPLES, n)) for t in s_terms], axis=-1).swapaxes(1, 2)
+        h_idx = np.arange(len(hours))[None, :, None]
+        r_idx = np.arange(n)[None, None, :]
+
+        def at_fractions(frac):
+            """base, foE and f_L at path fractions ``frac`` (points, hours, receivers), linear
+            between the samples."""
+            pos = np.broadcast_to(frac, frac.shape[:1] + (len(hours), n)) * (PATH_SAMPLES - 1)
+            i0 = np.minimum(pos.astype(int), PATH_SAMPLES - 2)
+            t = (pos - i0)[..., None]
+            v = s_terms[h_idx, r_idx, i0] * (1 - t) + s_terms[h_idx, r_idx, i0 + 1] * t
+            return v[..., 0], v[..., 1], v[..., 2]
 
     # auroral and other signal losses L_h (P.533-14 Table 2), averaged over the same control points
     # (Table 1d); the mid-path local mean time indexes the table
@@ -157,10 +206,23 @@ def predict(tx_lat: float, tx_lon: float, rx_lat, rx_lon, *, freq_mhz: float, mo
     if any(np.any(np.abs(gm) >= loss.LH_MIN_GEOMAG_DEG) for _, _, gm in lh_points):
         auroral = sum(wj * loss.auroral_loss_db(gm, lat_c, month, midpath_lt, dist) for wj, lat_c, gm in lh_points)
 
-    def absorption_db(hops, sec_i110):
+    def absorption_db(hops, sec_i110, layer):
         fv = freq_mhz / sec_i110
-        term = sum(wj * base * absorption.penetration_factor(fv / np.maximum(foe, 0.1)) for wj, base, foe in absorb)
-        return absorption.absorption_loss_db(freq_mhz, hops, ssn, sec_i110, term, f_l)
+        if method == "p533_12":
+            term = sum(wj * base * absorption_mod.penetration_factor(fv / np.maximum(foe, 0.1))
+                       for wj, base, foe, _ in absorb)
+            return absorption_mod.absorption_loss_db(freq_mhz, hops, ssn, sec_i110, term, f_l)
+        hops = np.broadcast_to(hops, (len(hours), n))
+        points = absorption_mod.penetration_fractions(dist[None, :], hops)
+        frac = np.stack([np.broadcast_to(f, hops.shape) for f, _ in points])        # (points, hours, n)
+        present = np.stack([np.broadcast_to(p, hops.shape) for _, p in points])
+        base, foe, fl = at_fractions(frac)
+        ratio = fv / np.maximum(foe, 0.1)
+        phi = absorption_mod.penetration_factor(ratio)
+        if method == "d1_e_layer" and layer == "E":
+            phi = phi * absorption_mod.e_reflection_factor(ratio)
+        total = np.sum(np.where(present, base * phi / (freq_mhz + fl) ** 2, 0.0), axis=0)
+        return absorption_mod.absorption_loss_points_db(hops, ssn, sec_i110, total / (2.0 * hops))
 
     power_dbkw = 10.0 * np.log10(power_kw)
     fields, munfs, elevs, gains, slants, heights, labels = [], [], [], [], [], [], []
@@ -184,12 +246,12 @@ def predict(tx_lat: float, tx_lon: float, rx_lat, rx_lon, *, freq_mhz: float, mo
         elev = geometry.elevation_deg(hop, hr_f2)
         sec_e = geometry.incidence_sec(elev, muf.E_HEIGHT_KM)
         # basic MUF of the mode: at the mid-path control point up to d_max (§3.5.1.1, §3.5.2.1),
-        # beyond it the lower of the values at T + d0/2 and R − d0/2
+        # beyond it from T + d0/2 and R − d0/2 (§3.5.1.2, §3.5.2.2: muf.f2_muf_beyond_dmax_mhz)
         mode_muf = None
         if not np.all(beyond):
             mode_muf = muf.f2_muf_mhz(hop, mid.fof2_mhz, mid.m3000, mid.foe_mhz, mid.gyro_300km_mhz)
         if np.any(beyond):
-            muf_cps = np.minimum(*(muf.f2_muf_mhz(hop, c["fof2"], c["m3000"], c["foe"], c["gyro"]) for c in f2_cp))
+            muf_cps = muf.f2_muf_beyond_dmax_mhz(hop, d0, f2_cp)
             mode_muf = muf_cps if mode_muf is None else np.where(beyond, muf_cps, mode_muf)
         if np.any(can_screen):
             sec_s = geometry.incidence_sec(screening_elevation_deg(hop), muf.E_HEIGHT_KM)
@@ -199,7 +261,7 @@ def predict(tx_lat: float, tx_lon: float, rx_lat, rx_lon, *, freq_mhz: float, mo
         g = gain((az - azimuth_deg)[None, :], elev)
         slant = geometry.slant_range_km(hop, hr_f2, hops)
         e = loss.mode_field_dbuv(power_dbkw, g, slant,
-                                 absorption_db(hops, sec_e),
+                                 absorption_db(hops, sec_e, "F2"),
                                  loss.above_muf_loss_db(freq_mhz, mode_muf, "F2", dist),
                                  loss.ground_reflection_loss_db(hops), auroral)
         valid = ~screened & (elev >= MIN_ELEVATION_DEG) & (hops <= 12)
@@ -218,7 +280,7 @@ def predict(tx_lat: float, tx_lon: float, rx_lat, rx_lon, *, freq_mhz: float, mo
         g = gain((az - azimuth_deg)[None, :], elev)
         slant = geometry.slant_range_km(hop, muf.E_HEIGHT_KM, hops)
         e = loss.mode_field_dbuv(power_dbkw, g, slant,
-                                 absorption_db(hops, sec_e),
+                                 absorption_db(hops, sec_e, "E"),
                                  loss.above_muf_loss_db(freq_mhz, mode_muf, "E", dist),
                                  loss.ground_reflection_loss_db(hops), auroral)
         valid = (dist <= 2 * muf.E_HOP_MAX_KM) & (elev >= MIN_ELEVATION_DEG)
@@ -264,6 +326,7 @@ def predict(tx_lat: float, tx_lon: float, rx_lat, rx_lon, *, freq_mhz: float, mo
         utc_hours=hours, muf_mhz=path_muf, field_dbuv=total, signal_dbw=signal, noise_dbw=n_dbw, snr_db=snr,
         reliability=rel, snr90_db=reliability.snr_at_percent_db(snr, d_up, d_lo, 90.0),
         snr_upper_db=d_up, snr_lower_db=d_lo,
-        mufday=muf.probability_below_muf(freq_mhz, best_muf), mode=mode, takeoff_deg=take(elevs),
+        mufday=muf.probability_below_muf(freq_mhz, best_muf), mode=mode, field_strongest_dbuv=best_field,
+        takeoff_deg=take(elevs),
         loss_db=loss_db, tx_gain_dbi=tx_gain, delay_ms=take(slants) / SPEED_OF_LIGHT_KM_PER_MS,
         vheight_km=take(heights), distance_km=dist)

@@ -1,25 +1,29 @@
-"""Loss terms and field strength of one sky-wave mode, paths up to 7000 km: ITU-R P.533-14 §5.2.
+"""Loss terms and field strength of one sky-wave mode, paths up to 7000 km: ITU-R P.533-14 (08/2019) §5.2.
 
 Field strength in dB(µV/m), power in dB(1 kW), frequency in MHz, distances in km.
 
 Two values differ between editions of the Recommendation and between the text and the ITU-R
-reference program: the "not otherwise included" loss L_z is 8.72 dB in P.533-14 (9.14 dB in
-P.533-12, which the first ITU-R reference program still carried; its 2019 release for P.533-14 uses
-8.72 dB), and the above-the-MUF loss L_m. For L_m we use the expression of the ITU-R reference
+reference program: the "not otherwise included" loss L_z, which P.533-14 §5.2.2 gives as "The
+present recommended value is 8.72 dB" (P.533-12: 9.14 dB, which ITU-R's program ITURHFProp still
+defines, ``#define NOIL 9.14`` in ``MedianSkywaveFieldStrengthShort.c``; Note 1 of §5.2 ties L_z to
+the rest of the method, so it follows the edition whose method we implement), and the above-the-MUF
+loss L_m, which the text gives as eqs. 24–26 (0 at and below f_b; E modes 130 (f/f_b − 1)², at most
+81 dB; F2 modes 36 (f/f_b − 1)^½, at most 62 dB). For L_m we use the expression of the ITU-R reference
 program for P.533 (ITURHFProp, Study Group 3), ``46 x^½ + 5`` for E modes and ``36 x^½ + 5`` up to
 3000 km, ``70 x + 8`` beyond, for F2 modes (x = f/f_b − 1), rather than the printed eqs. 24–26,
 which start from 0 at the MUF and do not depend on the path length. The measured field strengths
 of CCIR Data Bank D1 decide between the two: with the printed form the model was 5.7–8.0 dB too
 strong above the MUF (f/f_b 1.0–1.6, 1,970 hourly medians) against −0.4 dB at f/f_b 0.5–0.8; with the
-program's form the bias above the MUF is −1.0 to +0.6 dB (``docs/radio-validation.md``).
+program's form it was −1.0 to +0.6 dB, and is −0.1 to +1.2 dB with the basic MUF beyond d_max of
+P.533-14 §3.5.1.2 (``docs/radio-validation.md``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-#: "Not otherwise included" loss for paths up to 9000 km (P.533-14 §5.2.2, L_z: "the present
-#: recommended value is 8.72 dB").
+#: "Not otherwise included" loss for paths up to 9000 km (P.533-14 (08/2019) §5.2.2, eq. 18, L_z:
+#: "The present recommended value is 8.72 dB"; ITURHFProp keeps P.533-12's 9.14 dB).
 LZ_DB = 8.72
 #: Caps of the above-the-MUF loss L_m (dB), ITU-R reference program for P.533: E modes, F2 modes
 #: on paths up to 3000 km, F2 modes beyond.
@@ -138,5 +142,5 @@ def power_sum_db(levels_db, axis=-1):
 
 def received_power_dbw(field_dbuv, freq_mhz, rx_gain_dbi=0.0):
     """Available power from an antenna of gain G_r, ``P_r = E + G_r − 20 log f − 107.2`` dBW
-    (P.533-14 eq. 29)."""
+    (P.533-14 §6)."""
     return np.asarray(field_dbuv) + rx_gain_dbi - 20.0 * np.log10(freq_mhz) - 107.2

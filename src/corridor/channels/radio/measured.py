@@ -19,6 +19,7 @@ predicted basic MUF.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,8 @@ class Comparison:
     day: np.ndarray              # bool: solar zenith at mid-path below 90°
     f_over_muf: np.ndarray
     error_db: np.ndarray
+    solar_zenith_deg: np.ndarray     # at the path's mid-point
+    absorption: str = "p533"         # the absorption method of hf.predict used
     skipped: dict[str, int] = field(default_factory=dict)   # path-month records left out, by reason
 
 
@@ -52,15 +55,31 @@ def _stats(err: np.ndarray) -> dict:
             "median_abs_db": round(float(np.median(np.abs(err))), 2), "n": n}
 
 
-def compare_d1(path: Path | str, *, progress=None) -> Comparison:
-    """Run the model on every usable path-month of a D1 file (see the module's procedure)."""
+def check_absorption(absorption: str) -> str:
+    """``absorption`` if it names a method of :data:`corridor.channels.radio.hf.ABSORPTION_OPTIONS`,
+    else a CorridorError naming the option and the choices."""
+    from corridor.channels.radio import hf
+    from corridor.errors import CorridorError
+
+    if absorption not in hf.ABSORPTION_OPTIONS:
+        raise CorridorError(f"unknown absorption method; one of {', '.join(hf.ABSORPTION_OPTIONS)}",
+                            field="--absorption", value=absorption)
+    return absorption
+
+
+def compare_d1(path: Path | str, *, progress=None, absorption: str = "p533") -> Comparison:
+    """Run the model on every usable path-month of a D1 file (see the module's procedure), with the
+    absorption method ``absorption`` of :func:`corridor.channels.radio.hf.predict`
+    (:data:`~corridor.channels.radio.hf.ABSORPTION_OPTIONS`; an unknown name raises CorridorError)."""
     from corridor.channels.radio import d1, geometry, hf, ionosphere
+
+    check_absorption(absorption)
 
     paths, months, r12 = d1.read_d1(path)
     paths = paths.set_index("id")
-    iso = lambda off, elev: np.zeros(np.broadcast(off, elev).shape)   # noqa: E731  (isotropic, 0 dBi)
+    iso = lambda off, elev: np.zeros(np.broadcast(off, elev).shape)   # isotropic, 0 dBi
     hours = np.arange(1, 25) % 24
-    cols = {k: [] for k in ("path_id", "distance_km", "freq_mhz", "day", "f_over_muf", "error_db")}
+    cols = {k: [] for k in ("path_id", "distance_km", "freq_mhz", "day", "f_over_muf", "error_db", "solar_zenith_deg")}
     skipped = {"longer than 7000 km": 0, "long path": 0, "frequency outside 1.6-30 MHz": 0,
                "no sunspot number in Table 3": 0, "no measured hour": 0, "unknown path": 0}
     for i, row in enumerate(months.itertuples(index=False)):
@@ -90,7 +109,7 @@ def compare_d1(path: Path | str, *, progress=None) -> Comparison:
             continue
         pred = hf.predict(p["tx_lat"], p["tx_lon"], [p["rx_lat"]], [p["rx_lon"]], freq_mhz=float(p["freq_mhz"]),
                           month=int(row.month), utc_hours=hours, ssn=ssn, power_kw=1.0, gain=iso,
-                          year=int(row.year))
+                          year=int(row.year), absorption=absorption)
         dist, az = geometry.great_circle(p["tx_lat"], p["tx_lon"], p["rx_lat"], p["rx_lon"])
         mid_lat, mid_lon = geometry.destination(p["tx_lat"], p["tx_lon"], az, dist / 2.0)
         zen = ionosphere.solar_zenith_deg(int(row.month), hours, np.atleast_1d(mid_lon), np.atleast_1d(mid_lat),
@@ -102,8 +121,9 @@ def compare_d1(path: Path | str, *, progress=None) -> Comparison:
         cols["day"].append(zen[ok] < 90.0)
         cols["f_over_muf"].append(float(p["freq_mhz"]) / pred.muf_mhz[ok, 0])
         cols["error_db"].append(pred.field_dbuv[ok, 0] - meas[ok])
+        cols["solar_zenith_deg"].append(zen[ok])
     arrays = {k: (np.concatenate(v) if v else np.zeros(0)) for k, v in cols.items()}
-    return Comparison(**arrays, skipped={k: v for k, v in skipped.items() if v})
+    return Comparison(**arrays, absorption=absorption, skipped={k: v for k, v in skipped.items() if v})
 
 
 def summary(c: Comparison) -> dict:
@@ -124,8 +144,8 @@ def summary(c: Comparison) -> dict:
         s = _stats(err[(c.freq_mhz >= lo) & (c.freq_mhz < hi)])
         freq.append({"band_mhz": f"{lo:g}-{hi:g}", **s})
     ratio = []
-    for lo, hi in zip(MUF_RATIO_EDGES[:-1], MUF_RATIO_EDGES[1:]):
+    for lo, hi in itertools.pairwise(MUF_RATIO_EDGES):
         s = _stats(err[(c.f_over_muf > lo) & (c.f_over_muf <= hi)])
         ratio.append({"f_over_muf": f"{lo:.1f}-{hi:.1f}" if math.isfinite(hi) else f">{lo:.1f}", **s})
-    return {"hourly": _stats(err), "paths": paths, "cells": cells, "frequency_bands": freq,
-            "f_over_muf": ratio, "skipped": dict(c.skipped)}
+    return {"absorption": c.absorption, "hourly": _stats(err), "paths": paths, "cells": cells,
+            "frequency_bands": freq, "f_over_muf": ratio, "skipped": dict(c.skipped)}

@@ -1,6 +1,8 @@
-"""Basic maximum usable frequency of E and F2 modes: ITU-R P.533-14 §3.5 (from P.1240-2).
+"""Basic maximum usable frequency of E and F2 modes: ITU-R P.533-14 (08/2019) §§3.3–3.5 (from P.1240-2).
 
-Frequencies in MHz, distances in km.
+Frequencies in MHz, distances in km. Equation numbers are those of P.533-14: eq. 1 the E-layer
+basic MUF, eq. 2 the mirror height h_r, eq. 3 F2(D)MUF, eq. 4 C_d, eq. 5 d_max, eq. 6 B (the
+constants agree with ITU-R's reference program, ``MUFBasic.c``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ E_HEIGHT_KM = 110.0
 
 
 def b_factor(m3000, x):
-    """``B = M(3000)F2 − 0.124 + (M² − 4)·(0.0215 + 0.005 sin(7.854/x − 1.9635))`` (P.533-14 eq. 3)."""
+    """``B = M(3000)F2 − 0.124 + (M² − 4)·(0.0215 + 0.005 sin(7.854/x − 1.9635))`` (P.533-14 eq. 6)."""
     m = np.asarray(m3000, dtype=float)
     return m - 0.124 + (m ** 2 - 4.0) * (0.0215 + 0.005 * np.sin(7.854 / x - 1.9635))
 
@@ -24,35 +26,57 @@ def foratio(fof2_mhz, foe_mhz):
     return np.maximum(np.asarray(fof2_mhz) / np.maximum(np.asarray(foe_mhz), 0.1), 2.0)
 
 
-def dmax_km(b, x):
+def dmax_km(b, x, limit_km: float = DMAX_LIMIT_KM):
     """Maximum F2 hop ``d_max = 4780 + (12610 + 2140/x² − 49720/x⁴ + 688900/x⁶)(1/B − 0.303)``,
-    at most 4000 km (P.533-14 eq. 4)."""
+    at most ``limit_km`` (4000 km, P.533-14 §3.5.1.1, eq. 5)."""
     d = 4780.0 + (12610.0 + 2140.0 / x ** 2 - 49720.0 / x ** 4 + 688900.0 / x ** 6) * (1.0 / b - 0.303)
-    return np.clip(d, 100.0, DMAX_LIMIT_KM)
+    return np.clip(d, 100.0, limit_km)
 
 
 def cd_factor(hop_km, dmax):
     """``C_d = 0.74 − 0.591Z − 0.424Z² − 0.090Z³ + 0.088Z⁴ + 0.181Z⁵ + 0.096Z⁶``, Z = 1 − 2d/d_max
-    (P.533-14 eq. 5)."""
+    (P.533-14 eq. 4)."""
     z = 1.0 - 2.0 * np.asarray(hop_km, dtype=float) / dmax
     return 0.74 + z * (-0.591 + z * (-0.424 + z * (-0.090 + z * (0.088 + z * (0.181 + z * 0.096)))))
 
 
-def f2_muf_mhz(hop_km, fof2_mhz, m3000, foe_mhz, gyro_mhz):
-    """Basic MUF of an F2 hop of length ``d ≤ d_max`` (P.533-14 eq. 2):
+def f2_muf_mhz(hop_km, fof2_mhz, m3000, foe_mhz, gyro_mhz, dmax_limit_km: float = DMAX_LIMIT_KM):
+    """Basic MUF of an F2 hop of length ``d ≤ d_max`` (P.533-14 eq. 3):
 
         F2(d)MUF = [1 + (C_d / C_3000)(B − 1)]·foF2 + (f_H / 2)(1 − d/d_max)
+
+    A hop longer than d_max is taken as d_max, so a long ``hop_km`` gives F2(d_max)MUF.
+    ``dmax_limit_km`` caps d_max (4000 km; the reference program lifts the cap for the ratios of
+    :func:`f2_muf_beyond_dmax_mhz`).
     """
     x = foratio(fof2_mhz, foe_mhz)
     b = b_factor(m3000, x)
-    dmax = dmax_km(b, x)
+    dmax = dmax_km(b, x, dmax_limit_km)
     d = np.minimum(np.asarray(hop_km, dtype=float), dmax)
     ratio = cd_factor(d, dmax) / cd_factor(3000.0, dmax)
     return (1.0 + ratio * (b - 1.0)) * fof2_mhz + 0.5 * gyro_mhz * (1.0 - d / dmax)
 
 
+def f2_muf_beyond_dmax_mhz(hop_km, lowest_hop_km, control_points):
+    """Basic MUF of an F2 mode on a path longer than d_max, from the two control points
+    T + d0/2 and R − d0/2 (``control_points``: two mappings with ``fof2``, ``m3000``, ``foe``,
+    ``gyro``):
+
+    * lowest-order mode (``hop_km == lowest_hop_km``, P.533-14 §3.5.1.2): "the lower of the
+      F2(d_max)MUF values determined from equation (3) for the two control points";
+    * higher-order modes (§3.5.2.2, as ITU-R's reference program for P.533 implements it,
+      ``MUFBasic.c``): that value times the lower over the two points of
+      F2(d)MUF / F2(d0)MUF, with d the mode's hop, d0 the lowest-order hop and d_max not capped.
+    """
+    n0_muf = np.minimum(*(f2_muf_mhz(np.inf, c["fof2"], c["m3000"], c["foe"], c["gyro"]) for c in control_points))
+    ratio = np.minimum(*(
+        f2_muf_mhz(hop_km, c["fof2"], c["m3000"], c["foe"], c["gyro"], np.inf)
+        / f2_muf_mhz(lowest_hop_km, c["fof2"], c["m3000"], c["foe"], c["gyro"], np.inf) for c in control_points))
+    return n0_muf * np.where(np.asarray(hop_km) >= np.asarray(lowest_hop_km), 1.0, ratio)
+
+
 def e_muf_mhz(foe_mhz, sec_i110):
-    """Basic MUF of an E hop, ``foE · sec i₁₁₀`` (secant law, P.533-14 §3.5.2)."""
+    """Basic MUF of an E hop, ``foE · sec i₁₁₀`` (secant law, P.533-14 §3.3, eq. 1)."""
     return np.asarray(foe_mhz) * sec_i110
 
 
