@@ -114,10 +114,9 @@ def grid_points(g: dict) -> tuple[np.ndarray, np.ndarray]:
     return la.ravel(), lo.ravel()
 
 
-def predict_case(case: dict):
-    """Predict a parsed case (a pandas DataFrame): one row per grid point and hour, sorted by hour, lat, lon."""
-    import pandas as pd
-
+def predict_table(case: dict) -> dict[str, np.ndarray]:
+    """Predict a parsed case: one array per column of :data:`COLUMNS`, a row per grid point and
+    hour, sorted by hour, lat, lon, at the precision the reference cases print."""
     lat, lon = grid_points(case["grid"])
     gain, az = gain_function(case["antenna"], case["freq_mhz"])
     if case["antenna"]["kind"] == "isotropic":
@@ -128,16 +127,49 @@ def predict_case(case: dict):
                    required_snr_db_hz=case["required_snr_db_hz"], year=case["year"])
     h = len(p.utc_hours)
     rep = lambda a: np.tile(a, h)
-    frame = pd.DataFrame({
+    table = {
         "lat": rep(lat), "lon": rep(lon), "utc_hour": np.repeat(p.utc_hours.astype(int), lat.size),
         "muf_mhz": p.muf_mhz.ravel().round(2), "mode": p.mode.ravel(), "takeoff_deg": p.takeoff_deg.ravel().round(2),
         "field_dbuv_per_m": p.field_dbuv.ravel().round(1), "snr_db": p.snr_db.ravel().round(1),
         "rel": p.reliability.ravel().round(3), "snr90_db": p.snr90_db.ravel().round(1),
         "mufday": p.mufday.ravel().round(3), "loss_db": p.loss_db.ravel().round(1),
         "s_dbw": p.signal_dbw.ravel().round(1), "n_dbw": p.noise_dbw.ravel().round(1),
-        "tx_gain_dbi": p.tx_gain_dbi.ravel().round(2), "rx_gain_dbi": case["rx_gain_dbi"],
-        "delay_ms": p.delay_ms.ravel().round(2), "vheight_km": p.vheight_km.ravel().round(1)})
-    return frame.sort_values(["utc_hour", "lat", "lon"], kind="stable").reset_index(drop=True)[COLUMNS]
+        "tx_gain_dbi": p.tx_gain_dbi.ravel().round(2), "rx_gain_dbi": np.full(lat.size * h, float(case["rx_gain_dbi"])),
+        "delay_ms": p.delay_ms.ravel().round(2), "vheight_km": p.vheight_km.ravel().round(1)}
+    order = np.lexsort((table["lon"], table["lat"], table["utc_hour"]))     # stable: repeated hours keep their order
+    return {c: table[c][order] for c in COLUMNS}
+
+
+def table_shape(table: dict[str, np.ndarray]) -> tuple[int, int, int, int]:
+    """Rows and the numbers of distinct latitudes, longitudes and hours of a :func:`predict_table` result."""
+    return (len(table["lat"]), *(int(np.unique(table[c]).size) for c in ("lat", "lon", "utc_hour")))
+
+
+def predict_case(case: dict):
+    """Predict a parsed case as a pandas DataFrame (:func:`predict_table`'s columns)."""
+    import pandas as pd
+
+    return pd.DataFrame(predict_table(case))
+
+
+def write_csv(table: dict[str, np.ndarray], path: Path | str) -> None:
+    """Write a :func:`predict_table` result as CSV, exactly as pandas' ``DataFrame.to_csv(path, index=False)``
+    writes it (shortest round-trip decimal of each value, empty cell for NaN), without loading pandas."""
+    import csv
+    import math
+    import os
+
+    cells = []
+    for column in table.values():
+        values = np.asarray(column)
+        if values.dtype.kind == "f":     # Python's repr is NumPy's str of a float64: the shortest round trip
+            cells.append(["" if math.isnan(v) else repr(v) for v in values.tolist()])
+        else:
+            cells.append(values.astype(str).tolist())
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, lineterminator=os.linesep)
+        writer.writerow(list(table))
+        writer.writerows(zip(*cells))
 
 
 def read_case(path: Path | str) -> dict:

@@ -17,8 +17,12 @@ The magnetic field (gyrofrequency) comes from PyIRI's IGRF-13.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import sys
+import types
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -29,8 +33,31 @@ GYRO_MHZ_PER_NT = 2.799e-5
 MESH_STEP_DEG = 1.0
 
 
+class _DeferredModule(types.ModuleType):
+    """A module that is read from its file only when something asks for one of its names."""
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        spec = importlib.util.find_spec(self.__name__.rpartition(".")[0])
+        path = Path(next(iter(spec.submodule_search_locations))) / (self.__name__.rpartition(".")[2] + ".py")
+        real_spec = importlib.util.spec_from_file_location(self.__name__, path)
+        real = importlib.util.module_from_spec(real_spec)
+        sys.modules[self.__name__] = real
+        real_spec.loader.exec_module(real)
+        return getattr(real, name)
+
+
 def _pyiri():
-    """PyIRI's modules, imported on first use (PyIRI imports matplotlib and pandas, ~1.5 s)."""
+    """PyIRI's modules, imported on first use.
+
+    PyIRI's package ``__init__`` imports its plotting module, which loads matplotlib (about half
+    a second, more than a whole prediction) though nothing here draws. Before the first import,
+    that one module is registered as a stand-in that reads the real one the moment anything asks
+    for its contents, so PyIRI behaves as installed for any other caller in the process.
+    """
+    if "PyIRI" not in sys.modules:
+        sys.modules.setdefault("PyIRI.plotting", _DeferredModule("PyIRI.plotting"))
     import PyIRI
     import PyIRI.igrf_library as igrf
     import PyIRI.main_library as iri

@@ -35,8 +35,8 @@ def map_index(ssn_v2: float) -> float:
     """The solar index that drives the CCIR maps, from a SILSO v2 sunspot number.
 
     PyIRI treats its CCIR map levels as ionosonde index IG12 0 and 100 and converts from a v2
-    sunspot number with ``R12_2_IG12(version=2)`` (Forsythe et al. 2023); we use the same.
+    sunspot number with ``R12_2_IG12(version=2)`` (Forsythe et al. 2023); we use the same formula,
+    ``IG12 = −11.5634 + 1.5332 R12 − 0.0031 R12²`` (IRI-2020 ``irisub.for``, post-2015 sunspot
+    series), floored at 0, without importing PyIRI (whose package loads matplotlib).
     """
-    import PyIRI.main_library as iri
-
-    return float(max(iri.R12_2_IG12(ssn_v2, version=2), 0.0))
+    return float(max(-11.5634 + 1.5332 * ssn_v2 - 0.0031 * ssn_v2**2, 0.0))
