@@ -89,3 +89,13 @@ def test_a_file_that_is_not_a_season_is_refused_by_name_and_not_echoed(app, clie
     # a path in the file name is never echoed as a path
     r = _upload(client, world["orgs"]["A"], secret, name="../../etc/passwd")
     assert r.status_code == 422 and "../" not in r.text
+
+
+def test_without_a_day_the_dashboard_shows_a_day_the_public_season_covers(app, client, world):
+    sign_in_owner(app, client, world, "A")
+    assert _upload(client, world["orgs"]["A"], SKED.read_bytes()).status_code == 200
+    page = client.get("/dashboard").text
+    section = page[page.index('id="radio-landscape"'):]
+    # today (2026-12 onwards) is past the A26 season: a day a month into it is shown, and said so
+    assert 'id="landscape-season-day"' in section
+    assert 'value="2026-04-28"' in section

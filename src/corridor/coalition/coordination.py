@@ -220,17 +220,41 @@ def matches_for(s: Session, actor: Actor, *, limit: int = MATCHES_SHOWN) -> list
     return out
 
 
-def on_air_by_hour(s: Session, actor: Actor, day) -> dict:
+def landscape_day(slots: list[RadioSlot], today):
+    """The day the radio landscape shows when none is asked for: ``today`` if a public schedule
+    covers it, else a month into the newest public season (a day the schedule describes), else
+    ``today``. Returns (day, whether it is ``today``)."""
+    from datetime import timedelta
+
+    from corridor.access.rules import Visibility
+
+    public = [x for x in slots if x.visibility == Visibility.PUBLIC.value]
+    if not public or any(x.valid_from <= today <= x.valid_to for x in public):
+        return today, True
+    last = max(x.valid_to for x in public)
+    first = min(x.valid_from for x in public if x.valid_to == last)     # the newest season's start
+    return min(first + timedelta(days=30), last), False
+
+
+def on_air_by_hour(s: Session, actor: Actor, day=None, *, today=None) -> dict:
     """The radio landscape of one day as the reader may see it: per hour of ``day`` in Korean
     time, the schedules it may read (its own, shared, and public ones such as a season of EiBi
     recorded by :mod:`corridor.coalition.public_schedule`) on air for any part of the hour, and
-    the hours with none. Computed over readable schedules only, like the silent hours."""
+    the hours with none. Computed over readable schedules only, like the silent hours.
+
+    Without ``day``, :func:`landscape_day` chooses it from ``today`` (default: today in UTC);
+    ``chosen`` in the answer says so."""
     from datetime import timedelta
 
     from corridor.access.rules import Visibility
     from corridor.coalition.overlaps import MINUTES_PER_DAY
 
     slots = views.readable_only(actor, radio_slots(s))
+    chosen = None
+    if day is None:
+        today = today or datetime.now(UTC).date()
+        day, is_today = landscape_day(slots, today)
+        chosen = "today" if is_today else "public_season"
     start = datetime(day.year, day.month, day.day, tzinfo=UTC) - timedelta(hours=9)   # 00:00 KST
     masks = {}
     hours: list[list[RadioSlot]] = []
@@ -261,7 +285,7 @@ def on_air_by_hour(s: Session, actor: Actor, day) -> dict:
 
     by_hour = [{"hour_kst": h, "broadcasts": sorted((line(x) for x in on), key=lambda b: (not b["public"], b["station"], b["khz"]))}
                for h, on in enumerate(hours)]
-    return {"date": day.isoformat(), "hours": by_hour,
+    return {"date": day.isoformat(), "chosen": chosen, "hours": by_hour,
             "silent_hours_kst": [row["hour_kst"] for row in by_hour if not row["broadcasts"]],
             "public_broadcasts": sum(1 for x in slots if x.visibility == Visibility.PUBLIC.value),
             "counted_over": "schedules_you_may_read"}
