@@ -8,7 +8,7 @@ first use, so there is no build step. English is the source language.
 from __future__ import annotations
 
 import io
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 from babel.messages.mofile import write_mo
@@ -27,7 +27,7 @@ def check_language(lang: str, *, field: str = "--lang") -> str:
     return lang
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(lang: str) -> NullTranslations:
     """The gettext translations for ``lang`` (``en`` returns messages unchanged)."""
     check_language(lang)
@@ -43,8 +43,8 @@ def translations(lang: str) -> NullTranslations:
         if catalog is None:
             catalog = part
             continue
-        for message in part:
-            if message.id and message.id not in catalog:
+        for message in part:   # the first file that translates a message wins
+            if message.id and catalog.get(message.id, message.context) is None:
                 catalog[message.id] = message
     buf = io.BytesIO()
     write_mo(buf, catalog)

@@ -64,3 +64,34 @@ def test_large_answers_are_compressed_for_clients_that_accept_gzip(app, client, 
         assert raw.json() == plain.json()              # httpx decompresses
     assert accepts_gzip("br, gzip;q=0.5") and not accepts_gzip("gzip;q=0") and not accepts_gzip(None)
     assert gzip.decompress(gzip.compress(plain.content)) == plain.content
+
+
+def test_a_token_acts_with_at_most_its_owners_role_and_never_after_it_expires(app, client, world):
+    """The grant the fast path caches is the access core's (members.token_grant), and the fast
+    path asks the grant whether it is still live instead of deciding itself."""
+    from datetime import UTC, datetime, timedelta
+
+    from corridor.access import members
+    from corridor.access.accounts import new_api_token
+    from corridor.access.tables import ApiToken
+
+    org = world["orgs"]["A"]
+    viewer = world["users"][("A", Role.VIEWER)]
+    past = datetime.now(UTC) - timedelta(minutes=1)
+    with session_scope(app.state.engine) as s:
+        wide, wide_digest = new_api_token()
+        s.add(ApiToken(token_hash=wide_digest, org_id=org, user_id=viewer, role=Role.OWNER.value))
+        old, old_digest = new_api_token()
+        s.add(ApiToken(token_hash=old_digest, org_id=org, user_id=viewer, role=Role.VIEWER.value, expires_at=past))
+    with session_scope(app.state.engine) as s:
+        grant = members.token_grant(s, wide_digest)
+        assert grant.role == Role.VIEWER and grant.actor().roles == {org: Role.VIEWER}
+        assert grant.live() and not members.token_grant(s, old_digest).live()
+        assert not members.TokenGrant(viewer, org, Role.VIEWER, past).live(now=past + timedelta(seconds=1))
+        with pytest.raises(members.TokenRefused):
+            members.token_grant(s, "0" * 64)
+
+    body = {"org_id": org, "name": "too wide", "channel": "radio", "start_date": "2026-01-01"}
+    assert client.post("/api/v1/campaigns", json=body, headers=bearer(wide)).status_code == 403
+    for _ in range(2):       # the full path, then again: an expired token is never served from a cache
+        assert client.get("/api/v1/campaigns", headers=bearer(old)).status_code == 401

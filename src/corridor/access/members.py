@@ -19,14 +19,23 @@ binding an authenticator to an existing account).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from corridor.access.audit import append_audit
 from corridor.access.errors import Forbidden
-from corridor.access.rules import Action, Actor, ArchiveRole, Role, allowed, can_grant, require_in_org
+from corridor.access.rules import (
+    Action,
+    Actor,
+    ArchiveRole,
+    Role,
+    allowed,
+    can_grant,
+    require_in_org,
+)
 from corridor.access.tables import (
     ApiToken,
     ArchiveMembership,
@@ -475,3 +484,142 @@ def give_role(s: Session, user: User | None, org: Organisation, role: Role, *,
     if role is Role.OWNER and not has_totp(user):
         return start_enrolment(s, user, actor=granter)
     return None
+
+
+# --------------------------------------------------------------------------- reads for the service
+
+
+def organisation(s: Session, org_id: int) -> Organisation | None:
+    return s.get(Organisation, org_id)
+
+
+def organisation_names(s: Session) -> dict[int, str]:
+    """Every organisation's name, by id (names are public within the coalition)."""
+    return {o.id: o.name for o in s.execute(select(Organisation)).scalars()}
+
+
+def organisations_by_id(s: Session, ids) -> list[Organisation]:
+    """The organisations with these ids, by name."""
+    ids = list(ids)
+    if not ids:
+        return []
+    return list(s.execute(select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name)).scalars())
+
+
+def user(s: Session, user_id: int) -> User | None:
+    return s.get(User, user_id)
+
+
+def user_named(s: Session, username: str) -> User | None:
+    """The account called ``username``; None for a name no account can have, which is never
+    looked up (PostgreSQL refuses a NUL in a query)."""
+    from corridor.textcheck import bad_character
+
+    if not username or len(username) > 200 or bad_character(username) is not None:
+        return None
+    return s.execute(select(User).where(User.username == username)).scalar_one_or_none()
+
+
+def members_of(s: Session, org_id: int) -> list[tuple[Membership, User]]:
+    """An organisation's ledger memberships with their accounts, by username."""
+    rows = s.execute(select(Membership, User).join(User).where(Membership.org_id == org_id).order_by(User.username))
+    return [(m, u) for m, u in rows]
+
+
+def archive_roles_in(s: Session, org_id: int) -> dict[int, list[str]]:
+    """The archive roles held in an organisation, by user id (each list sorted)."""
+    out: dict[int, list[str]] = {}
+    for m in s.execute(select(ArchiveMembership).where(ArchiveMembership.org_id == org_id)
+                       .order_by(ArchiveMembership.role)).scalars():
+        out.setdefault(m.user_id, []).append(m.role)
+    return out
+
+
+def belongs(s: Session, user_id: int, org_id: int) -> bool:
+    """Whether a person holds a ledger role or an archive role in an organisation."""
+    member = s.execute(select(Membership.id).where(Membership.user_id == user_id,
+                                                   Membership.org_id == org_id)).first()
+    if member is not None:
+        return True
+    return s.execute(select(ArchiveMembership.id).where(ArchiveMembership.user_id == user_id,
+                                                        ArchiveMembership.org_id == org_id)).first() is not None
+
+
+# --------------------------------------------------------------------------- tokens and sessions
+
+
+class TokenRefused(Exception):
+    """An API token that acts for no one (unknown, revoked, or its owner left or was deactivated)."""
+
+
+@dataclass(frozen=True)
+class TokenGrant:
+    """What an API token may do: act for one organisation with one role (at most its creator's
+    role there, never archive roles), until it expires. Valid for one ledger version: every change
+    to a membership or a token writes to the audit log."""
+
+    user_id: int
+    org_id: int
+    role: Role
+    expires_at: datetime | None
+
+    def live(self, now: datetime | None = None) -> bool:
+        """Not expired at ``now`` (checked on every request; the grant itself may be cached)."""
+        return self.expires_at is None or self.expires_at >= _now(now)
+
+    def actor(self) -> Actor:
+        return Actor(self.user_id, {self.org_id: self.role})
+
+
+def token_grant(s: Session, digest: str) -> TokenGrant:
+    """The grant of the API token whose hash is ``digest``; :class:`TokenRefused` when the token
+    acts for no one. Expiry is not checked here: see :meth:`TokenGrant.live`."""
+    tok = s.execute(select(ApiToken).where(ApiToken.token_hash == digest)).scalar_one_or_none()
+    if tok is None or tok.revoked:
+        raise TokenRefused("invalid or expired token")
+    owner = s.get(User, tok.user_id)
+    held = actor_for(s, owner).role_in(tok.org_id) if owner is not None else None
+    if held is None or not owner.active:
+        raise TokenRefused("the token's owner left the organisation")
+    asked = Role(tok.role)
+    return TokenGrant(owner.id, tok.org_id, asked if asked.rank <= held.rank else held,
+                      None if tok.expires_at is None else _aware(tok.expires_at))
+
+
+def open_session(s: Session, user: User, *, mfa: bool, hours: float) -> tuple[str, WebSession]:
+    """A new browser session for ``user`` lasting ``hours``: the raw id (for the cookie; only its
+    hash is stored) and the row (with its CSRF token)."""
+    import secrets
+
+    from corridor.access.accounts import new_session_id, token_hash
+
+    raw = new_session_id()
+    row = WebSession(id_hash=token_hash(raw), user_id=user.id, csrf_token=secrets.token_urlsafe(32),
+                     mfa_passed=mfa, expires_at=datetime.now(UTC) + timedelta(hours=hours))
+    s.add(row)
+    return raw, row
+
+
+def live_session(s: Session, raw: str | None, *, now: datetime | None = None) -> tuple[WebSession, User] | None:
+    """The unexpired session with this raw id and its active account, or None."""
+    from corridor.access.accounts import token_hash
+
+    if not raw:
+        return None
+    row = s.get(WebSession, token_hash(raw))
+    if row is None or _aware(row.expires_at) < _now(now):
+        return None
+    owner = s.get(User, row.user_id)
+    if owner is None or not owner.active:
+        return None
+    return row, owner
+
+
+def end_session(s: Session, raw: str | None) -> None:
+    """End the browser session with this raw id (if there is one)."""
+    from corridor.access.accounts import token_hash
+
+    if raw:
+        row = s.get(WebSession, token_hash(raw))
+        if row is not None:
+            s.delete(row)

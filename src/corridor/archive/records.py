@@ -477,6 +477,25 @@ def interviews_of(s: Session, clerk: Clerk, org_id: int, *, limit: int = 100) ->
                           .order_by(ArchiveInterview.id.desc()).limit(limit)).scalars())
 
 
+def person_of(s: Session, iv: ArchiveInterview) -> ArchivePerson:
+    """The (sealed) person an interview is with; ``iv`` comes from :func:`get_interview`, which
+    checked the clerk's right to it."""
+    return s.get(ArchivePerson, iv.person_id)
+
+
+def people_of(s: Session, interviews: Sequence[ArchiveInterview]) -> dict[int, ArchivePerson]:
+    """The (sealed) people of interviews already read with :func:`interviews_of`, by their id."""
+    ids = sorted({iv.person_id for iv in interviews})
+    if not ids:
+        return {}
+    return {p.id: p for p in s.execute(select(ArchivePerson).where(ArchivePerson.id.in_(ids))).scalars()}
+
+
+def consents_of(s: Session, person: ArchivePerson) -> dict[str, ArchiveConsent]:
+    """A person's consent records, by use (:class:`corridor.archive.consent.Use` value)."""
+    return {c.use: c for c in s.execute(select(ArchiveConsent).where(ArchiveConsent.person_id == person.id)).scalars()}
+
+
 def add_media(s: Session, clerk: Clerk, iv: ArchiveInterview, *, kind: str, filename: str, sha256: str,
               size_bytes: int, reference: str = "", stored: bool = False,
               active_content: str | None = None) -> ArchiveMedia:

@@ -9,7 +9,7 @@ Who may do what is decided by :data:`corridor.access.rules.CAMPAIGNS`, here and 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import func, select
@@ -19,7 +19,7 @@ from corridor.access.audit import append_audit
 from corridor.access.errors import Forbidden, NotFound
 from corridor.access.members import actor_label, state
 from corridor.access.rules import CAMPAIGNS, Action, Actor, Visibility, allowed
-from corridor.access.tables import Organisation
+from corridor.access.tables import AuditHead, Organisation
 from corridor.channels.base import check_shared_spec, parse_activity
 from corridor.coalition import currency
 from corridor.coalition.tables import ActivityRecord, Campaign
@@ -110,6 +110,31 @@ def visible_campaigns(s: Session, actor: Actor, *, channel: str | None = None) -
     if channel:
         q = q.where(Campaign.channel == channel)
     return list(s.execute(q.order_by(Campaign.start_date.desc(), Campaign.id)).scalars())
+
+
+def readable_activities(s: Session, actor: Actor, *, start: date | None = None, end: date | None = None,
+                        limit: int = 1000) -> list[ActivityRecord]:
+    """Activities of the campaigns ``actor`` may read, by start time (then id), starting on or after
+    ``start`` and on or before ``end`` (whole days, UTC), at most ``limit``."""
+    readable = readable_campaign_filter(actor)
+    if readable is None:
+        return []
+    q = select(ActivityRecord).join(Campaign).where(readable).order_by(ActivityRecord.start, ActivityRecord.id)
+    if start is not None:
+        q = q.where(ActivityRecord.start >= datetime.combine(start, time.min, tzinfo=UTC))
+    if end is not None:
+        q = q.where(ActivityRecord.start < datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC))
+    return list(s.execute(q.limit(limit)).scalars())
+
+
+#: The ledger's version as plain SQL, for a reader without an ORM session (the web's fast path).
+VERSION_SQL = "SELECT seq FROM audit_head WHERE id = 1"
+
+
+def version(s: Session) -> int:
+    """The ledger's version: the audit log's sequence number, which every write advances (so an
+    answer computed at one version holds until the next write). 0 before the first write."""
+    return s.scalar(select(AuditHead.seq).where(AuditHead.id == 1)) or 0
 
 
 def update_campaign(s: Session, actor: Actor, campaign_id: int, **changes) -> Campaign:

@@ -7,14 +7,9 @@ from pathlib import Path
 import numpy as np
 from matplotlib.colors import LogNorm
 
+from corridor import formatting
 from corridor.geo.grid import PopulationGrid
 from corridor.maps import basemap
-
-
-def _format_people(n: float, lang: str) -> str:
-    if lang == "ko":
-        return f"{n / 1e4:,.0f}만"
-    return f"{n / 1e6:.1f} million"
 
 
 def population_map(grid: PopulationGrid, out: Path | str, *, lang: str = "en") -> Path:
@@ -40,10 +35,11 @@ def population_map(grid: PopulationGrid, out: Path | str, *, lang: str = "en") -
         "proportional": _("in proportion to the civilians"),
         "exclude": _("left out of the map"),
     }[p.military_placement]
-    military = f"{grid.military.sum():,.0f}" if p.military_placement != "exclude" else \
-        f"{702372 * grid.scale:,.0f}"
+    military = formatting.people(grid.military.sum() if p.military_placement != "exclude"
+                                 else 702372 * grid.scale, lang)
+    total = formatting.people_compact(grid.population.sum(), lang, digits=1 if lang == "en" else 0, long=True)
     subtitle = _("People per km², {res} km cells, 2008 census scaled to {year} ({total} people)").format(
-        res=f"{grid.resolution_km:g}", year=grid.year, total=_format_people(grid.population.sum(), lang))
+        res=f"{grid.resolution_km:g}", year=grid.year, total=total)
     notes = [
         _("Modelled, not measured: census counts spread within each county by a documented kernel "
           "(docs/population-grid.md)."),

@@ -8,24 +8,38 @@ from __future__ import annotations
 
 import json
 import tempfile
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import (
+    APIRouter,
+    Depends,
+    File,
+    Form,
+    HTTPException,
+    Query,
+    Request,
+    UploadFile,
+)
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from corridor.access import audit, members
 from corridor.access.rules import Action, Role, Visibility, allowed, require_in_org
-from corridor.access.tables import Organisation
 from corridor.coalition import aggregates, coordination, exchange, hxl, ledger
 from corridor.coalition.tables import ActivityRecord, Campaign
-from corridor.web.auth import Identity, check_csrf, identify, ledger_version, needs_second_factor
+from corridor.web.auth import (
+    Identity,
+    check_csrf,
+    identify,
+    ledger_version,
+    needs_second_factor,
+)
 from corridor.web.deps import DB
+from corridor.web.fastpath import answer_key
 
 router = APIRouter(prefix="/api/v1", tags=["ledger"])
 
@@ -149,8 +163,7 @@ class OrgOut(BaseModel):
 def cached_json(request: Request, s: Session, ident: Identity, compute) -> Response:
     """Serve a read endpoint's JSON from the app's cache while the ledger has not changed."""
     version = ledger_version(request, s)
-    key = (tuple(sorted((org, role.value) for org, role in ident.actor.roles.items())),
-           request.url.path, str(request.query_params), version)
+    key = answer_key(ident.actor, request.url.path, str(request.query_params), version)
     cache = request.app.state.response_cache
     body = cache.get(key)
     if body is None:
@@ -169,7 +182,7 @@ def cached_json(request: Request, s: Session, ident: Identity, compute) -> Respo
 
 def campaign_out(s: Session, c: Campaign, *, org_names: dict[int, str] | None = None,
                  counts: dict[int, int] | None = None) -> CampaignOut:
-    name = org_names[c.org_id] if org_names else s.get(Organisation, c.org_id).name
+    name = org_names[c.org_id] if org_names else members.organisation(s, c.org_id).name
     n = counts.get(c.id, 0) if counts is not None else len(c.activities)
     return CampaignOut(id=c.id, org_id=c.org_id, organisation=name, name=c.name, channel=c.channel,
                        goal=c.goal, start_date=c.start_date, end_date=c.end_date,
@@ -196,7 +209,7 @@ def list_campaigns(request: Request, channel: Annotated[str | None, Query(max_le
     """Your organisations' campaigns and those other organisations share with the coalition."""
     def compute():
         campaigns = ledger.visible_campaigns(s, ident.actor, channel=channel)
-        org_names = {o.id: o.name for o in s.execute(select(Organisation)).scalars()}
+        org_names = members.organisation_names(s)
         counts = ledger.activity_counts(s, [c.id for c in campaigns])
         return [campaign_out(s, c, org_names=org_names, counts=counts).model_dump() for c in campaigns]
     return cached_json(request, s, ident, compute)
@@ -281,21 +294,11 @@ def calendar(request: Request, start: date | None = None, end: date | None = Non
 
 def calendar_entries(s: Session, ident: Identity, start: date | None, end: date | None, *,
                      limit: int = 1000) -> list[dict]:
-    readable = ledger.readable_campaign_filter(ident.actor)
-    if readable is None:
-        return []
-    q = select(ActivityRecord).join(Campaign).where(readable).order_by(ActivityRecord.start, ActivityRecord.id)
-    if start is not None:
-        q = q.where(ActivityRecord.start >= datetime.combine(start, time.min, tzinfo=timezone.utc))
-    if end is not None:
-        q = q.where(ActivityRecord.start < datetime.combine(end + timedelta(days=1), time.min, tzinfo=timezone.utc))
-    orgs = {o.id: o.name for o in s.execute(select(Organisation)).scalars()}
-    out = []
-    for a in s.execute(q.limit(limit)).scalars():
-        out.append({"id": a.id, "public_id": a.public_id, "organisation": orgs[a.org_id], "channel": a.channel,
-                    "title": a.title, "start": a.start.isoformat(), "end": a.end.isoformat() if a.end else None,
-                    "own": a.org_id in ident.actor.roles, "spec": a.spec})
-    return out
+    orgs = members.organisation_names(s)
+    return [{"id": a.id, "public_id": a.public_id, "organisation": orgs[a.org_id], "channel": a.channel,
+             "title": a.title, "start": a.start.isoformat(), "end": a.end.isoformat() if a.end else None,
+             "own": a.org_id in ident.actor.roles, "spec": a.spec}
+            for a in ledger.readable_activities(s, ident.actor, start=start, end=end, limit=limit)]
 
 
 @router.get("/export.hxl", response_class=PlainTextResponse)

@@ -13,9 +13,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from corridor.access import members
 from corridor.access.errors import Forbidden, NotFound
 from corridor.access.rules import ArchiveAction
 from corridor.access.tables import Organisation
@@ -24,7 +24,6 @@ from corridor.archive import records, thesaurus
 from corridor.archive import search as search_mod
 from corridor.archive.consent import Use
 from corridor.archive.exports import ExportRefused, export_interviews, uwazi_zip
-from corridor.archive.tables import ArchiveConsent, ArchivePerson
 from corridor.errors import CorridorError
 from corridor.evidence.vocabulary import CHANNEL_LABELS, CHANNELS
 from corridor.geo.names import PROVINCES, PROVINCES_KO
@@ -39,10 +38,7 @@ def _clerk(request: Request, s: Session):
 
 
 def _orgs(s: Session, clerk: records.Clerk, action: ArchiveAction) -> list[Organisation]:
-    ids = [o for o in clerk.roles if clerk.may(action, o)]
-    if not ids:
-        return []
-    return list(s.execute(select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name)).scalars())
+    return members.organisations_by_id(s, [o for o in clerk.roles if clerk.may(action, o)])
 
 
 def _not_found(request, ident):
@@ -81,8 +77,7 @@ def index(request: Request, s: Session = DB, org: int | None = None):
         return _not_found(request, ident)
     current = next((o for o in orgs if o.id == org), orgs[0])
     rows = records.interviews_of(s, clerk, current.id)
-    people = {p.id: p for p in s.execute(select(ArchivePerson).where(
-        ArchivePerson.id.in_([iv.person_id for iv in rows] or [0]))).scalars()}
+    people = records.people_of(s, rows)
     return render(request, "archive/index.html", **_common(
         ident, request.state.lang, orgs=orgs, current=current, interviews=rows, people=people,
         can_enter=clerk.may(ArchiveAction.ENTER, current.id)))
@@ -146,8 +141,8 @@ def _interview_page(request, s, ident, clerk, public_id, *, error=None, status_c
         iv = records.get_interview(s, clerk, public_id)
     except NotFound:
         return _not_found(request, ident)
-    person = s.get(ArchivePerson, iv.person_id)
-    consents = {c.use: c for c in s.execute(select(ArchiveConsent).where(ArchiveConsent.person_id == person.id)).scalars()}
+    person = records.person_of(s, iv)
+    consents = records.consents_of(s, person)
     return render(request, "archive/interview.html", status_code=status_code, **_common(
         ident, request.state.lang, iv=iv, person=person, consents=consents, events=records.events_of(s, iv),
         exposures=records.exposures_of(s, iv), error=error,
@@ -168,7 +163,7 @@ async def add_event(public_id: str, request: Request, s: Session = DB):
     form = await form_of(request, ident)
     try:
         iv = records.get_interview(s, clerk, public_id, ArchiveAction.CODE)
-        person = s.get(ArchivePerson, iv.person_id)
+        person = records.person_of(s, iv)
         perp = form.get("perpetrator") or ""
         act = {"act_type": form.get("act_type", ""),
                "victim": person.public_id if "victim_is_witness" in form else None,
@@ -216,7 +211,7 @@ async def unseal(public_id: str, request: Request, s: Session = DB):
     form = await form_of(request, ident)
     try:
         iv = records.get_interview(s, clerk, public_id, ArchiveAction.UNSEAL)
-        person = s.get(ArchivePerson, iv.person_id)
+        person = records.person_of(s, iv)
         # No savepoint here: unsealing writes nothing before a refusal, and a refusal's count and
         # audit entry must be committed with the refused answer (records.unseal commits them
         # apart when it can; otherwise they are in this request's transaction).

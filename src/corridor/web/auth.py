@@ -30,17 +30,16 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
 
 from fastapi import HTTPException, Request
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from corridor.access import members
-from corridor.access.accounts import check_password, new_session_id, token_hash
-from corridor.access.rules import Actor, Role
-from corridor.access.tables import ApiToken, AuditHead, User, WebSession
+from corridor.access.accounts import check_password, token_hash
+from corridor.access.rules import Actor
+from corridor.access.tables import User, WebSession
 from corridor.access.throttle import Throttle
+from corridor.coalition import ledger
 from corridor.textcheck import bad_character
 
 SESSION_COOKIE = "corridor_session"
@@ -142,19 +141,8 @@ def attempt_keys(username: str, client: str) -> list[str]:
     return [f"user:{username}", f"ip:{client}"]
 
 
-def _account(s: Session, username: str) -> User | None:
-    """The account called ``username``; None for a name no account can have (never looked up:
-    PostgreSQL refuses a NUL in a query)."""
-    if not username or len(username) > 200 or bad_character(username) is not None:
-        return None
-    return s.execute(select(User).where(User.username == username)).scalar_one_or_none()
-
-
 def _open_session(s: Session, user: User, *, mfa: bool) -> SignIn:
-    raw = new_session_id()
-    session = WebSession(id_hash=token_hash(raw), user_id=user.id, csrf_token=secrets.token_urlsafe(32),
-                         mfa_passed=mfa, expires_at=datetime.now(timezone.utc) + timedelta(hours=SESSION_HOURS))
-    s.add(session)
+    raw, session = members.open_session(s, user, mfa=mfa, hours=SESSION_HOURS)
     return SignIn("ok", user, raw, session)
 
 
@@ -163,7 +151,7 @@ def login(s: Session, throttle: Throttle, username: str, password: str, code: st
     name = username.strip().lower()
     keys = attempt_keys(name, client)
     blocked = throttle.blocked(s, keys)
-    user = _account(s, name)
+    user = members.user_named(s, name)
     live = user is not None and user.active
     password_ok = check_password(user.password_hash if live else None, password)   # one Argon2 call, always
     second = password_ok and members.has_totp(user) and members.check_totp(user, code)
@@ -187,7 +175,7 @@ def complete_enrolment(s: Session, throttle: Throttle, *, username: str, ticket:
     keys = attempt_keys(name, client)
     if throttle.blocked(s, keys):
         return SignIn("throttled")
-    user = _account(s, name)
+    user = members.user_named(s, name)
     if user is None or not user.active or not check_enrol_ticket(ticket, user, secret, login_cookie):
         throttle.failed(s, keys)
         return SignIn("expired")
@@ -203,17 +191,14 @@ def complete_enrolment(s: Session, throttle: Throttle, *, username: str, ticket:
 
 
 def logout(s: Session, raw: str | None) -> None:
-    if raw:
-        row = s.get(WebSession, token_hash(raw))
-        if row is not None:
-            s.delete(row)
+    members.end_session(s, raw)
 
 
 def ledger_version(request: Request, s: Session) -> int:
     """The audit log's sequence number: it advances with every write (memoised per request)."""
     version = getattr(request.state, "ledger_version", None)
     if version is None:
-        version = s.scalar(select(AuditHead.seq).where(AuditHead.id == 1)) or 0
+        version = ledger.version(s)
         request.state.ledger_version = version
     return version
 
@@ -227,44 +212,33 @@ def identify(request: Request, s: Session) -> Identity | None:
     """
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        digest = token_hash(header[7:].strip())
-        cache = request.app.state.token_cache
-        key = (digest, ledger_version(request, s))
-        hit = cache.get(key)
-        if hit is None:
-            tok = s.execute(select(ApiToken).where(ApiToken.token_hash == digest)).scalar_one_or_none()
-            if tok is None or tok.revoked:
-                raise HTTPException(401, "invalid or expired token")
-            user = s.get(User, tok.user_id)
-            held = members.actor_for(s, user).role_in(tok.org_id)
-            if held is None or not user.active:
-                raise HTTPException(401, "the token's owner left the organisation")
-            role = Role(tok.role) if Role(tok.role).rank <= held.rank else held
-            hit = (user.id, tok.org_id, role, tok.expires_at and _aware(tok.expires_at))
-            if len(cache) > 10_000:
-                cache.clear()
-            cache[key] = hit
-        user_id, org_id, role, expires = hit
-        if expires is not None and expires < datetime.now(timezone.utc):
+        grant = token_grant(request, s, token_hash(header[7:].strip()))
+        if not grant.live():
             raise HTTPException(401, "invalid or expired token")
-        return Identity(None, Actor(user_id, {org_id: role}), None, via_token=True)
-    raw = request.cookies.get(SESSION_COOKIE)
-    if not raw:
+        return Identity(None, grant.actor(), None, via_token=True)
+    found = members.live_session(s, request.cookies.get(SESSION_COOKIE))
+    if found is None:
         return None
-    row = s.get(WebSession, token_hash(raw))
-    if row is None or _aware(row.expires_at) < datetime.now(timezone.utc):
-        return None
-    user = s.get(User, row.user_id)
-    if user is None or not user.active:
-        return None
+    row, user = found
     actor = members.actor_for(s, user)
     if not row.mfa_passed and members.must_use_second_factor(actor):
         return None     # an owner's session is valid only after a second factor
     return Identity(user, actor, row.csrf_token)
 
 
-def _aware(t: datetime) -> datetime:
-    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+def token_grant(request: Request, s: Session, digest: str) -> members.TokenGrant:
+    """What the API token with hash ``digest`` may do (decided by :func:`members.token_grant`),
+    kept in the app's token cache for the current ledger version, where the fast path finds it."""
+    cache = request.app.state.token_cache
+    key = (digest, ledger_version(request, s))
+    grant = cache.get(key)
+    if grant is None:
+        try:
+            grant = members.token_grant(s, digest)
+        except members.TokenRefused as exc:
+            raise HTTPException(401, str(exc)) from None
+        cache.put(key, grant)
+    return grant
 
 
 def check_csrf(identity: Identity, submitted: str | None) -> None:

@@ -6,9 +6,12 @@ A repeated read by a known API token needs none of the framework (routing, depen
 an ORM session): only the ledger's version, one indexed row read. This middleware answers such a
 request directly when, and only when, the full path has already answered the same question:
 
-* the token's identity is in the token cache for the *current* ledger version (put there by the
-  full path after checking the token, its owner's membership and role), and it has not expired;
-* the exact key (roles, path, query, version) is in the response cache.
+* the token's grant is in the token cache for the *current* ledger version (put there by the
+  full path: :func:`corridor.access.members.token_grant` checked the token, its owner's
+  membership and role), and it is still live (:meth:`~corridor.access.members.TokenGrant.live`);
+* the exact key (:func:`answer_key`: roles, path, query, version) is in the response cache.
+
+It decides nothing itself: who may read what is the access core's answer, cached.
 
 Large bodies go gzip-compressed to clients that accept it (compressed once per cached body), on
 both paths.
@@ -20,11 +23,11 @@ goes through the full path unchanged, so the answers, and who may see them, are 
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
 
 from starlette.datastructures import URL, QueryParams
 
 from corridor.access.accounts import token_hash
+from corridor.coalition.ledger import VERSION_SQL
 
 API_PREFIX = "/api/v1/"
 
@@ -45,7 +48,7 @@ class LedgerVersion:
                     self._conn.detach()      # ours alone: never returned to the pool
                 cur = self._conn.cursor()
                 try:
-                    cur.execute("SELECT seq FROM audit_head WHERE id = 1")
+                    cur.execute(VERSION_SQL)
                     row = cur.fetchone()
                 finally:
                     cur.close()
@@ -98,12 +101,14 @@ class FastReadMiddleware:
         version = self.version.read()
         if version is None:
             return None
-        digest = token_hash(token)
-        hit = self.state.token_cache.get((digest, version))
-        if hit is None:
-            return None
-        _user_id, org_id, role, expires = hit
-        if expires is not None and expires < datetime.now(UTC):
+        grant = self.state.token_cache.get((token_hash(token), version))
+        if grant is None or not grant.live():    # unknown here, or expired: the full path answers
             return None
         query = str(QueryParams(scope.get("query_string", b"").decode("latin-1")))
-        return (((org_id, role.value),), URL(scope=scope).path, query, version)
+        return answer_key(grant.actor(), URL(scope=scope).path, query, version)
+
+
+def answer_key(actor, path: str, query: str, version: int) -> tuple:
+    """The response cache's key for a read: what decides its answer (the reader's roles, the URL
+    and the ledger's version). The one definition for both paths, so they cannot disagree."""
+    return (tuple(sorted((org, role.value) for org, role in actor.roles.items())), path, query, version)

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from corridor import access
 from corridor.access import members
 from corridor.access.rules import Action, ArchiveRole, Role, allowed
-from corridor.access.tables import ArchiveMembership, Membership, Organisation, User
+from corridor.access.tables import Organisation, User
 from corridor.errors import CorridorError
 from corridor.textcheck import check_text
 from corridor.web import auth
@@ -41,13 +40,8 @@ def _rows(s: Session, ident: auth.Identity) -> list[dict]:
     rows = []
     for org in members.organisations_of(s, ident.actor):
         can_manage = allowed(ident.actor, Action.ORG_MANAGE_MEMBERS, org_id=org.id)
-        people = s.execute(select(Membership, User).join(User).where(Membership.org_id == org.id)
-                           .order_by(User.username)).all()
-        archive: dict[int, list[str]] = {}
-        if can_manage:
-            for m in s.execute(select(ArchiveMembership).where(ArchiveMembership.org_id == org.id)
-                               .order_by(ArchiveMembership.role)).scalars():
-                archive.setdefault(m.user_id, []).append(m.role)
+        people = members.members_of(s, org.id)
+        archive = members.archive_roles_in(s, org.id) if can_manage else {}
         rows.append({"org": org, "role": ident.actor.roles[org.id], "can_manage": can_manage,
                      "members": [{"id": u.id, "username": u.username, "role": m.role, "active": u.active,
                                   "archive_roles": archive.get(u.id, [])} for m, u in people]})
@@ -75,17 +69,13 @@ def _not_found(request: Request, ident: auth.Identity) -> HTMLResponse:
 
 def _target(s: Session, ident: auth.Identity, org_id: int, user_id: int) -> tuple[Organisation, User] | None:
     """The organisation (one of the reader's) and one of its members, or None."""
-    org = s.get(Organisation, org_id)
+    org = members.organisation(s, org_id)
     if org is None or org_id not in ident.actor.roles:
         return None
-    user = s.get(User, user_id)
+    user = members.user(s, user_id)
     if user is None:
         return None
-    member = s.execute(select(Membership.id).where(Membership.user_id == user.id,
-                                                   Membership.org_id == org.id)).first()
-    held = s.execute(select(ArchiveMembership.id).where(ArchiveMembership.user_id == user.id,
-                                                        ArchiveMembership.org_id == org.id)).first()
-    return (org, user) if member or held else None
+    return (org, user) if members.belongs(s, user.id, org.id) else None
 
 
 @router.get("/orgs", response_class=HTMLResponse)
@@ -111,12 +101,12 @@ async def add_member(org_id: int, request: Request, s: Session = DB):
     a second factor shows the one-time enrolment code to hand over to them."""
     ident = page_identity(request, s)
     form = await form_of(request, ident)
-    org = s.get(Organisation, org_id)
+    org = members.organisation(s, org_id)
     if org is None or org_id not in ident.actor.roles:
         return _not_found(request, ident)
     try:
         username = check_text(form.get("username", ""), field="username").strip().lower()
-        user = s.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        user = members.user_named(s, username)
         return _give_role(request, s, ident, user, org, Role(form.get("role", "viewer")))
     except (CorridorError, access.Forbidden, ValueError) as exc:
         return _refused(request, s, ident, exc)
@@ -195,7 +185,7 @@ async def upload_public_schedule(org_id: int, request: Request, s: Session = DB)
 
     ident = page_identity(request, s)
     await form_of(request, ident)
-    org = s.get(Organisation, org_id)
+    org = members.organisation(s, org_id)
     if org is None or org_id not in ident.actor.roles:
         return _not_found(request, ident)
     try:

@@ -6,7 +6,6 @@ from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from corridor import access
@@ -19,7 +18,15 @@ from corridor.errors import CorridorError
 from corridor.geo.names import PROVINCES, PROVINCES_KO
 from corridor.web import auth
 from corridor.web.api import calendar_entries
-from corridor.web.deps import DB, form_of, message, page_context, page_identity, redirect, render
+from corridor.web.deps import (
+    DB,
+    form_of,
+    message,
+    page_context,
+    page_identity,
+    redirect,
+    render,
+)
 from corridor.web.forms import parse_spec_form, spec_fields
 
 router = APIRouter(include_in_schema=False)
@@ -34,7 +41,7 @@ def home(request: Request, s: Session = DB):
 def campaigns(request: Request, s: Session = DB):
     ident = page_identity(request, s)
     rows = ledger.visible_campaigns(s, ident.actor)
-    orgs = {o.id: o.name for o in s.execute(select(Organisation)).scalars()}
+    orgs = members.organisation_names(s)
     can_create = any(allowed(ident.actor, Action.CAMPAIGN_CREATE, org_id=o) for o in ident.actor.roles)
     counts = ledger.activity_counts(s, [c.id for c in rows])
     return render(request, "campaigns.html", **page_context(ident, "campaigns", campaigns=rows, orgs=orgs,
@@ -98,7 +105,7 @@ def _campaign_page(request, s, ident, campaign_id, *, error=None, form=None, sta
     except access.NotFound:
         return render(request, "not_found.html", status_code=404, **page_context(ident, "campaigns"))
     fields = spec_fields(get_channel(c.channel).spec_model)
-    org = s.get(Organisation, c.org_id)
+    org = members.organisation(s, c.org_id)
     return render(request, "campaign.html", status_code=status_code, **page_context(
         ident, "campaigns", c=c, org=org, fields=fields, error=error, form=form or {},
         provinces=[(p, PROVINCES_KO[p]) for p in PROVINCES],

@@ -7,6 +7,7 @@ from importlib import resources
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from corridor import formatting
 from corridor.i18n import translations
 
 current_lang: ContextVar[str] = ContextVar("current_lang", default="en")
@@ -18,13 +19,6 @@ def _gettext(message: str) -> str:
 
 def _ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current_lang.get()).ngettext(singular, plural, n)
-
-
-def _usd(x) -> str:
-    """US dollars, with more decimals for small amounts (cost per person is often cents)."""
-    if x is None:
-        return "–"
-    return f"${x:,.4f}" if x < 0.01 else (f"${x:,.2f}" if x < 1000 else f"${x:,.0f}")
 
 
 def _province(name: str) -> str:
@@ -39,10 +33,12 @@ def make_environment() -> Environment:
                       autoescape=select_autoescape(["html", "xml"]),
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
-    env.filters["people"] = lambda n: f"{n:,.0f}"
-    env.filters["usd"] = _usd
+    # numbers in the page's language (corridor.formatting, with Babel)
+    env.filters["people"] = lambda n: formatting.people(n, current_lang.get())
+    env.filters["usd"] = lambda x: formatting.usd(x, current_lang.get())
+    env.filters["pct"] = lambda x: formatting.pct(x, current_lang.get())
+    env.filters["money"] = lambda x, currency: formatting.money(x, currency, current_lang.get())
     env.filters["province"] = _province
-    env.filters["pct"] = lambda x: "–" if x is None else f"{100 * x:.1f}%"
     return env
 
 
