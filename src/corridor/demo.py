@@ -28,9 +28,6 @@ import yaml
 
 from corridor.atomic import write_text
 from corridor.errors import CorridorError
-from corridor.geo import grid_summary
-from corridor.geo.grid import load_grid
-from corridor.maps.population import population_map
 from corridor.paths import cache_dir, data_dir
 
 DEMO_DB_NAME = "demo.sqlite"
@@ -184,13 +181,17 @@ def fit_evidence(respondents, survey_with_items, *, year: int = 2019, item: str 
 
 def run_demo(out: Path, *, draws: int = 200, progress: Progress = lambda _m: None,
              scheduler: str | None = None) -> DemoResult:
-    """Build everything the demo shows into ``out`` (and the demo database); see the module notes."""
-    from corridor.assess import assess, figures
-    from corridor.assess.items import items_from_ledger
+    """Build everything the demo shows into ``out`` (and the demo database); see the module notes.
+    The grid has the resolution of the setting (:func:`corridor.settings.grid_resolution_km`)."""
+    from corridor.assess import figures
+    from corridor.assess.ledger_assessment import assess_ledger
+    from corridor.geo import grid_summary
+    from corridor.geo.grid import load_grid
+    from corridor.maps.population import population_map
     from corridor.store import make_engine
     from corridor.store.engine import session_scope
 
-    grid = load_grid(5.0, progress=progress)
+    grid = load_grid(progress=progress)
     summary = grid_summary.summarise(grid)
     written = [write_text(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2))]
     progress("drawing population maps")
@@ -214,12 +215,10 @@ def run_demo(out: Path, *, draws: int = 200, progress: Progress = lambda _m: Non
     engine = make_engine(url)
     try:
         with session_scope(engine) as s:
-            items = items_from_ledger(s, scope="all")
+            assessment = assess_ledger(s, scope="all", evidence=evidence, grid=grid, draws=draws,
+                                       scheduler=scheduler, progress=progress).assessment
     finally:
         engine.dispose()
-    progress(f"assessing {len(items)} activities")
-    assessment = assess(items, grid, evidence=evidence, draws=draws, scheduler=scheduler,
-                        progress=lambda done, total: progress(f"coverage {done}/{total}") if total else None)
     written.append(write_text(out / "assessment.json",
                               json.dumps(assessment.as_dict(), ensure_ascii=False, indent=1, default=float)))
     progress("drawing the assessment's maps")

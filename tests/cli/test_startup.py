@@ -48,3 +48,64 @@ def test_a_deferred_command_runs_as_the_real_one(tmp_path):
     assert r.returncode == 2 and "no such file" in r.stderr
     r = subprocess.run([sys.executable, "-m", "corridor", "audit", "--help"], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0 and "anchor" in r.stdout
+
+
+#: Model libraries a group's help must not load (NumPy alone may come with the channel contracts:
+#: ``corridor balloon --help`` shows the legal notice, kept in the balloon channel's package).
+MODEL_LIBRARIES = {"pandas", "matplotlib", "scipy", "xarray", "numba", "pymc", "shapely", "pyproj", "geopandas",
+                   "PyIRI", "dask"}
+#: Corridor's own modules that hold models (or load the libraries above).
+MODEL_MODULES = ("corridor.geo.grid", "corridor.assess.engine", "corridor.evidence.estimate")
+GROUP_HELP = sorted(n for n, entry in __import__("corridor.cli", fromlist=["LAZY_COMMANDS"]).LAZY_COMMANDS.items()
+                    if entry[2] or n in ("assess", "report")) + ["demo"]
+
+
+@pytest.mark.parametrize("name", GROUP_HELP)
+def test_a_groups_help_imports_no_model_library(name):
+    code = "\n".join([
+        "import sys",
+        "heavy = set(sys.argv[2:])",
+        "from corridor.cli import main",
+        "sys.argv = ['corridor', sys.argv[1], '--help']",
+        "try:",
+        "    main()",
+        "except SystemExit:",
+        "    pass",
+        "loaded = {m.split('.')[0] for m in sys.modules} & heavy",
+        f"loaded |= {{m for m in sys.modules if m.startswith({MODEL_MODULES!r}) or m.endswith('.channel')}}",
+        "print('LOADED', sorted(loaded))",
+    ])
+    r = subprocess.run([sys.executable, "-c", code, name, *sorted(MODEL_LIBRARIES)], capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "Usage" in r.stdout
+    assert r.stdout.strip().splitlines()[-1] == "LOADED []", name
+
+
+def test_channel_commands_share_the_options_and_the_resolution_setting(tmp_path):
+    """Every channel command takes --out, --json, --draws (or its own), --lang and --resolution-km;
+    a bad resolution, from the option or from $CORRIDOR_GRID_KM, is one line naming where it came from."""
+    import os
+
+    from typer.main import get_command
+
+    from corridor.cli import app
+
+    group = get_command(app)
+    for path in (("radio", "coverage"), ("loudspeaker", "coverage"), ("border", "spread"), ("satellite", "coverage"),
+                 ("balloon", "launch"), ("radio", "landscape")):
+        cmd = group.load(path[0]).commands[path[1]]
+        names = {o for p in cmd.params for o in p.opts}
+        assert {"--out", "--json", "--draws", "--lang", "--resolution-km", "--resolution"} <= names, path
+    assess = group.load("assess")
+    assert {"--lang", "--resolution-km"} <= {o for p in assess.params for o in p.opts}
+
+    from tests.cli_runner import assert_user_error, run_process
+
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "loudspeaker" / "paju-night.yaml"
+    assert_user_error(run_process("loudspeaker", "coverage", example, "--resolution", "0.1"),
+                      "--resolution-km", "0.1")
+    env = dict(os.environ, CORRIDOR_GRID_KM="lots")
+    assert_user_error(run_process("loudspeaker", "coverage", example, env=env), "CORRIDOR_GRID_KM", "lots")

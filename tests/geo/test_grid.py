@@ -126,3 +126,32 @@ def test_town_kernel_widens_on_a_coast_instead_of_piling_up():
     wide = population.fit_sigma_to_land(10_000, 5_000, d, half_land, sigma0)
     assert wide >= sigma0
     assert 5_000 * np.sum(half_land * np.exp(-0.5 * d**2 / wide**2)) >= 10_000 * 0.999
+
+
+@pytest.mark.parametrize("resolution", [20.0, 50.0])
+def test_coarse_cells_keep_every_province_total(resolution):
+    """At coarse resolutions some counties have no cell of their own: their people go to the
+    nearest cell of their province, so province and national totals stay exact."""
+    g = gridmod.build_grid(resolution)
+    assert g.civilian.sum() == pytest.approx(population.CENSUS_2008_CIVILIAN, rel=1e-9)
+    assert (np.bincount(g.county, minlength=179) == 0).any()     # the case this guards
+    totals = sources.census_2008_totals().set_index("province_2008")["pop_total"]
+    by_province = g.province_totals()
+    for name in PROVINCES:
+        assert by_province[name] == pytest.approx(totals[name], rel=1e-9)
+    assert (g.civilian >= 0).all() and np.isfinite(g.civilian).all()
+
+
+def test_the_grid_setting_is_read_from_the_environment(monkeypatch):
+    from corridor.settings import DEFAULT_GRID_KM, GRID_KM_ENV, grid_resolution_km
+
+    monkeypatch.delenv(GRID_KM_ENV, raising=False)
+    assert grid_resolution_km() == DEFAULT_GRID_KM
+    monkeypatch.setenv(GRID_KM_ENV, "2.5")
+    assert grid_resolution_km() == 2.5
+    assert grid_resolution_km(10) == 10.0          # a command's option wins
+    monkeypatch.setenv(GRID_KM_ENV, "0")
+    with pytest.raises(CorridorError, match=GRID_KM_ENV):
+        grid_resolution_km()
+    with pytest.raises(CorridorError, match="provinces without a cell"):
+        gridmod.validate_resolution(500)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from corridor.cli.common import Lang, Resolution, translator
 from corridor.cli.console import console, err_console, print_json, status
 from corridor.errors import CorridorError
 
@@ -32,35 +33,44 @@ def load_evidence(path: Path | None, *, demo: bool):
     return Evidence.read(path)
 
 
-def ledger_items(db: str | None, *, scope: str = "all"):
-    """The ledger's activities; an empty default ledger falls back to the demo coalition."""
+def _open(url: str | None):
+    """An engine on the ledger at ``url`` (migrated), or a :class:`CorridorError` naming --db."""
+    from corridor.store import make_engine, upgrade
+
+    try:
+        upgrade(url)
+    except Exception as exc:  # noqa: BLE001  (a bad URL or an unreachable server)
+        raise CorridorError(f"cannot open the database ({type(exc).__name__})", field="--db", value=url) from None
+    return make_engine(url)
+
+
+def assess_database(db: str | None, *, evidence: Path | None, progress, lang: str = "en", **kwargs):
+    """:func:`corridor.assess.ledger_assessment.assess_ledger` on the ledger at ``db``; an empty
+    default ledger falls back to the demo coalition (and its evidence). Returns the
+    assessment (None when there is nothing to assess) and whether it is the demo's."""
     import os
 
-    from corridor.assess.items import items_from_ledger
-    from corridor.store import make_engine, upgrade
+    from corridor.assess.ledger_assessment import assess_ledger
     from corridor.store.engine import ENV_URL, session_scope
 
-    def read(url):
-        try:
-            upgrade(url)
-        except Exception as exc:  # noqa: BLE001  (a bad URL or an unreachable server)
-            raise CorridorError(f"cannot open the database ({type(exc).__name__})", field="--db", value=url) from None
-        engine = make_engine(url)
+    def run(url, demo):
+        ev = load_evidence(evidence, demo=demo)
+        engine = _open(url)
         try:
             with session_scope(engine) as s:
-                return items_from_ledger(s, scope=scope)
+                return assess_ledger(s, evidence=ev, progress=progress, **kwargs).assessment
         finally:
             engine.dispose()
 
-    items = read(db)
-    if items or db is not None or os.environ.get(ENV_URL):
-        return items, False
+    a = run(db, False)
+    if a is not None or db is not None or os.environ.get(ENV_URL):
+        return a, False
     from corridor.demo import demo_database_path, demo_database_url
 
     if demo_database_path().exists():
-        err_console.print("Your ledger has no activities: assessing the demo coalition (corridor demo).")
-        return read(demo_database_url()), True
-    return items, False
+        err_console.print(translator(lang)("Your ledger has no activities: assessing the demo coalition (corridor demo)."))
+        return run(demo_database_url(), True), True
+    return None, False
 
 
 def check_options(draws: int, scheduler: str | None, budget: float | None = None) -> None:
@@ -76,21 +86,20 @@ def check_options(draws: int, scheduler: str | None, budget: float | None = None
         raise CorridorError("must be a positive amount of USD", field="--budget", value=budget)
 
 
-def run_assessment(db, evidence, draws, scheduler, assumptions, *, scope="all", quiet=False):
-    from corridor.assess import assess, load_assumptions
-    from corridor.geo.grid import load_grid
+def run_assessment(db, evidence, draws, scheduler, assumptions, *, scope="all", quiet=False, resolution_km=None,
+                   lang="en"):
+    from corridor.assess import load_assumptions
+    from corridor.settings import grid_resolution_km
 
     check_options(draws, scheduler)
+    resolution_km = grid_resolution_km(resolution_km)
     extra = load_assumptions(assumptions) if assumptions else None
-    items, demo = ledger_items(db, scope=scope)
-    if not items:
+    with status(translator(lang)("Assessing"), quiet=quiet) as say:
+        a, demo = assess_database(db, evidence=evidence, progress=say, lang=lang, scope=scope, assumptions=extra,
+                                  draws=draws, scheduler=scheduler, resolution_km=resolution_km)
+    if a is None:
         raise CorridorError("the ledger has no activities to assess", field="--db", value=db or "(default)",
                             hint="add campaigns, or run `corridor demo --no-serve` for the demo coalition")
-    ev = load_evidence(evidence, demo=demo)
-    with status("Assessing", quiet=quiet) as say:
-        grid = load_grid(5.0, progress=say)
-        a = assess(items, grid, evidence=ev, assumptions=extra, draws=draws, scheduler=scheduler,
-                   progress=lambda done, total: say(f"coverage {done}/{total}") if total else None)
     return a, demo
 
 
@@ -104,12 +113,17 @@ def assess_command(
     budget: Annotated[float | None, typer.Option("--budget", help="Suggest how to spend this many more USD.")] = None,
     full: Annotated[bool, typer.Option("--full", help="With --json: every figure (activities, campaigns, provinces, hours).")] = False,
     published: Annotated[bool, typer.Option("--published", help="Count only campaigns shared with the coalition or published as aggregates (what `corridor report` counts by default).")] = False,
+    lang: Lang = "en",
+    resolution_km: Resolution = None,
 ) -> None:
     """People reached per channel and for the whole coalition (each person once), cost per person,
     with 90 % intervals; optionally where the next budget should go."""
+    from corridor.i18n import check_language
+
+    check_language(lang)
     check_options(draws, scheduler, budget)
     a, demo = run_assessment(db, evidence, draws, scheduler, assumptions, quiet=as_json,
-                             scope="published" if published else "all")
+                             scope="published" if published else "all", resolution_km=resolution_km, lang=lang)
     result = a.as_dict()
     plan = None
     if budget is not None:
@@ -134,9 +148,9 @@ def assess_command(
             out["suggestion"] = plan
         print_json(out)
         return
-    print_table(result, demo=demo)
+    print_table(result, demo=demo, lang=lang)
     if plan is not None:
-        print_plan(plan)
+        print_plan(plan, lang=lang)
 
 
 def _n(x) -> str:
@@ -156,43 +170,55 @@ def _usd(x) -> str:
     return f"${x:,.4f}" if x < 0.01 else (f"${x:,.2f}" if x < 1000 else f"${x:,.0f}")
 
 
-def print_table(result: dict, *, demo: bool = False) -> None:
+def print_table(result: dict, *, demo: bool = False, lang: str = "en") -> None:
     from rich.table import Table
 
-    title = "People reached (median, 90% interval), cost per person reached" + (
-        " — DEMO coalition (fictional)" if demo else "")
+    _ = translator(lang)
+    title = _("People reached (median, 90% interval), cost per person reached") + (
+        _(" — DEMO coalition (fictional)") if demo else "")
     t = Table(title=title, title_justify="left")
     for col in ("Channel", "Reached", "90%", "Cost", "Per person", "Survey"):
-        t.add_column(col, justify="right" if col not in ("Channel", "Survey") else "left")
+        t.add_column(_(col), justify="right" if col not in ("Channel", "Survey") else "left")
+    checks = {None: _("agrees"), "model_above_survey": _("model higher"), "survey_above_model": _("survey higher")}
     for ch, v in result["channels"].items():
         ev = v.get("evidence")
-        check = "–" if not ev else {None: "agrees", "model_above_survey": "model higher",
-                                    "survey_above_model": "survey higher"}[ev["disagreement"]]
-        t.add_row(ch, _n(v["reached_median"]), f"{_short(v['reached_lower90'])}–{_short(v['reached_upper90'])}",
+        check = "–" if not ev else checks[ev["disagreement"]]
+        t.add_row(_(ch), _n(v["reached_median"]), f"{_short(v['reached_lower90'])}–{_short(v['reached_upper90'])}",
                   _usd(v["cost_usd"]), _usd(v["cost_per_person_usd"]), check)
     c = result["coalition"]
-    t.add_row("[bold]coalition[/]", f"[bold]{_n(c['reached_median'])}[/]",
+    t.add_row(f"[bold]{_('whole coalition')}[/]", f"[bold]{_n(c['reached_median'])}[/]",
               f"{_short(c['reached_lower90'])}–{_short(c['reached_upper90'])}", _usd(c["cost_usd"]),
               _usd(c["cost_per_person_usd"]), "")
     console.print(t)
     gaps = result["gaps"]
-    console.print("Least reached provinces: " + ", ".join(gaps["provinces_least_reached"]))
+    console.print(_("Least reached provinces: {provinces}").format(provinces=", ".join(
+        _province(p, lang) for p in gaps["provinces_least_reached"])))
     silent = gaps["hours_without_broadcast_kst"]
     if silent:
-        console.print(f"Hours (KST) with no coalition radio broadcast: {len(silent)} of 24")
-    console.print("Intervals of cost per person: `corridor assess --json`.")
+        console.print(_("Hours (KST) with no coalition radio broadcast: {n} of 24").format(n=len(silent)))
+    console.print(_("Intervals of cost per person: `corridor assess --json`."))
     for note in result["assumptions"].values():
         console.print(f"  [dim]{note}[/]")
 
 
-def print_plan(plan: dict) -> None:
+def _province(name: str, lang: str) -> str:
+    if lang != "ko":
+        return name
+    from corridor.geo.names import PROVINCES_KO
+
+    return PROVINCES_KO.get(name, name)
+
+
+def print_plan(plan: dict, *, lang: str = "en") -> None:
     from rich.table import Table
 
-    t = Table(title=f"Where ${plan['budget_usd']:,.0f} more would reach most people", title_justify="left")
+    _ = translator(lang)
+    t = Table(title=_("Where ${budget} more would reach most people").format(budget=f"{plan['budget_usd']:,.0f}"),
+              title_justify="left")
     for col in ("Step", "Do", "Channel", "Cost", "New people [90%]", "Per new person"):
-        t.add_column(col)
+        t.add_column(_(col))
     for i, s in enumerate(plan["steps"], start=1):
-        t.add_row(str(i), s["title"], s["channel"], _usd(s["cost_usd"]),
+        t.add_row(str(i), s["title"], _(s["channel"]), _usd(s["cost_usd"]),
                   f"{_n(s['new_people_median'])} [{_n(s['new_people_lower90'])}–{_n(s['new_people_upper90'])}]",
                   _usd(s["usd_per_new_person"]))
     console.print(t)
@@ -208,6 +234,7 @@ def report_command(
     draws: Draws = 200,
     scheduler: Scheduler = None,
     assumptions: AssumptionsOpt = None,
+    resolution_km: Resolution = None,
 ) -> None:
     """A PDF report for donors and partners: the figures of `corridor assess`, maps, methods, caveats."""
     from corridor.atomic import check_writable
@@ -216,9 +243,9 @@ def report_command(
     check_language(lang)
     check_writable(out)
     a, demo = run_assessment(db, evidence, draws, scheduler, assumptions,
-                             scope="all" if include_private else "published")
+                             scope="all" if include_private else "published", resolution_km=resolution_km, lang=lang)
     from corridor.assess.report import write_report
 
-    with status("Writing the report") as say:
+    with status(translator(lang)("Writing the report")) as say:
         write_report(a, out, lang=lang, demo=demo, scope="all" if include_private else "published", progress=say)
-    console.print(f"Wrote {out}")
+    console.print(translator(lang)("Wrote {path}").format(path=out))

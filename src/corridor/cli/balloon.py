@@ -10,6 +10,7 @@ import typer
 from corridor.atomic import check_writable
 from corridor.channels.balloon.legal import LEGAL_NOTICE
 from corridor.channels.balloon.sites import keys as site_keys
+from corridor.cli.common import AsJson, Lang, Resolution, Seed, Year, check_common, translator
 from corridor.cli.console import console, print_json, status
 from corridor.errors import CorridorError
 from corridor.i18n import check_language, gettext
@@ -100,15 +101,10 @@ def windows(
     timers: Annotated[str, typer.Option("--timers", help="Release times, hours after launch, e.g. 2,3,4.")] = "2,3,4",
     balloons: Annotated[int, typer.Option("--balloons", help="Balloons flown per launch hour.")] = 40,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
-    lang: Annotated[str, typer.Option("--lang", help="Chart language: en or ko.")] = "en",
+    lang: Lang = "en",
 ) -> None:
     """Scan every launch hour of a forecast: where would the leaflets land (South shown first)?"""
-    from corridor.channels.balloon.channel import check_plan
-    from corridor.channels.balloon.ensemble import LaunchPlan
-    from corridor.channels.balloon.interpolation import WindArrays
-    from corridor.channels.balloon.samples import resolve_wind
     from corridor.channels.balloon.sites import site as find_site
-    from corridor.channels.balloon.windows import candidate_hours, scan
 
     check_language(lang)
     if out is not None:
@@ -117,25 +113,34 @@ def windows(
         raise CorridorError("must be between 5 and 2,000", field="--balloons", value=balloons)
     hours_h = _hours(timers, "--timers")
     s = find_site(site, field="--site")
-    with status("Scanning launch hours", quiet=as_json) as say:
-        say("reading the wind field")
+    # the models (NumPy, xarray, numba) load only once the options are known to be good
+    from corridor.channels.balloon import windows as windows_model
+    from corridor.channels.balloon.channel import check_plan
+    from corridor.channels.balloon.ensemble import LaunchPlan
+    from corridor.channels.balloon.interpolation import WindArrays
+    from corridor.channels.balloon.samples import resolve_wind
+    from corridor.channels.balloon.windows import candidate_hours, scan
+
+    with status(gettext(lang, "Scanning launch hours"), quiet=as_json) as say:
+        say(gettext(lang, "reading the wind field"))
         arrays = WindArrays.from_dataset(resolve_wind(wind))
         hours = candidate_hours(arrays, max(hours_h))
         check_plan(LaunchPlan(float(s.lat_deg), float(s.lon_deg), float(hours[0]), 1, 1.0, float_altitude,
                               hours_h, float(s.altitude_m)), arrays, source=wind)
-        say(f"{len(hours)} launch hours")
+        say(gettext(lang, "{n} launch hours").format(n=len(hours)))
         table = scan(arrays, float(s.lat_deg), float(s.lon_deg), float_altitude_m=float_altitude,
                      timers_h=hours_h, launch_altitude_m=float(s.altitude_m), balloons=balloons, seed=seed,
                      hours=hours)
-    safest = table.sort_values(["south", "north"], ascending=[True, False]).iloc[0]
+    safest = windows_model.safest(table)
+    _ = translator(lang)
     if out is not None:
         from corridor.channels.balloon.charts import windows_chart
+        from corridor.channels.balloon.notes import float_spread, windows_note
 
-        _ = lambda m: gettext(lang, m)  # noqa: E731
         single = arrays.times.size == 1
         subtitle = (_("Share of leaflets landing in South Korea, North Korea and the sea for each launch hour; "
-                      "{balloons} balloons per hour, float {float} m ± 400 m, timers {timers} h.").format(
-                        balloons=balloons, float=f"{float_altitude:.0f}", timers=timers)
+                      "{balloons} balloons per hour, float {float} m ± {float_sd} m, timers {timers} h.").format(
+                        balloons=balloons, float=f"{float_altitude:.0f}", float_sd=float_spread(), timers=timers)
                     + "\n" + _("Wind: {what}.").format(what=_wind_label(wind, arrays.members, lang)))
         if single:
             subtitle += "\n" + _("One forecast step, held constant in time: hour-to-hour differences are "
@@ -150,9 +155,7 @@ def windows(
                        hi=f"{100 * safest.south_upper90:.0f}", time=safest.launch_time_utc,
                        north=f"{100 * safest.north:.0f}", nlo=f"{100 * safest.north_lower90:.0f}",
                        nhi=f"{100 * safest.north_upper90:.0f}"),
-                   _("Assumptions: climb 1.5–3 m/s, leak up to 0.15 m/s, timers ±5 min with 10% failures, leaflets "
-                     "0.9 m/s (lognormal) with glide, landing on a coarse elevation field; intervals by resampling "
-                     "balloons.")])
+                   windows_note(lang)])
     result = {"site": site, "wind": wind, "float_altitude_m": float_altitude, "timers_h": list(hours_h),
               "balloons_per_hour": balloons, "legal_notice": LEGAL_NOTICE,
               "hours": table.drop(columns=["launch_time_unix_s"]).round(4).to_dict(orient="records")}
@@ -160,15 +163,16 @@ def windows(
         print_json(result)
         return
     _notice()
-    console.print(f"[bold]{len(table)} launch hours from {s['name']}[/] "
-                  "(share of leaflets: South first, with 90% intervals)")
+    console.print(_("[bold]{n} launch hours from {site}[/] (share of leaflets: South first, with 90% intervals)").format(
+        n=len(table), site=_site_name(s, lang)))
     for r in table.itertuples():
-        console.print(f"  {r.launch_time_utc}  South [bold red]{100 * r.south:5.1f}%[/] "
-                      f"({100 * r.south_lower90:.0f}–{100 * r.south_upper90:.0f})  "
-                      f"North {100 * r.north:5.1f}% ({100 * r.north_lower90:.0f}–{100 * r.north_upper90:.0f})  "
-                      f"sea {100 * r.sea:5.1f}%")
+        console.print("  " + _("{time}  South [bold red]{south}%[/] ({slo}–{shi})  North {north}% ({nlo}–{nhi})  "
+                               "sea {sea}%").format(
+            time=r.launch_time_utc, south=f"{100 * r.south:5.1f}", slo=f"{100 * r.south_lower90:.0f}",
+            shi=f"{100 * r.south_upper90:.0f}", north=f"{100 * r.north:5.1f}", nlo=f"{100 * r.north_lower90:.0f}",
+            nhi=f"{100 * r.north_upper90:.0f}", sea=f"{100 * r.sea:5.1f}"))
     if out is not None:
-        console.print(f"Wrote {out}")
+        console.print(_("Wrote {path}").format(path=out))
 
 
 @app.command()
@@ -176,111 +180,123 @@ def launch(
     spec: Annotated[Path, typer.Argument(help="Launch activity (YAML or JSON), e.g. examples/balloon/paju-january.yaml.")],
     wind: Annotated[Optional[str], typer.Option("--wind", help=WIND_HELP + " Default: the file's spec.wind.")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="PNG landing map to write.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: AsJson = False,
     draws: Annotated[int, typer.Option("--draws", help="Repetitions of the launch (ensemble size; shares are stable to ±1 point from 256).")] = 256,
-    year: Annotated[Optional[int], typer.Option("--year", help="Population year (default: this year).")] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
-    lang: Annotated[str, typer.Option("--lang", help="Map language: en or ko.")] = "en",
+    year: Year = None,
+    seed: Seed = 0,
+    lang: Lang = "en",
+    resolution_km: Resolution = None,
 ) -> None:
     """Where one launch's leaflets land (South, North, sea) with intervals, and who finds one."""
-    import numpy as np
-
     from corridor.channels.balloon.channel import evaluate, summarize
-    from corridor.channels.balloon.landing import CLASS_LABELS, CLASSES
+    from corridor.channels.balloon.landing import CLASSES
     from corridor.channels.balloon.samples import resolve_wind
-    from corridor.channels.balloon.sites import site as find_site
     from corridor.channels.files import read_activity
-    from corridor.geo.grid import load_grid
 
     if not 10 <= draws <= 5000:
         raise CorridorError("must be between 10 and 5,000", field="--draws", value=draws)
-    check_language(lang)
-    if out is not None:
-        check_writable(out)
+    resolution_km = check_common(lang=lang, draws=draws, out=out, resolution_km=resolution_km)
     activity = read_activity(spec, channel="balloon")
     s = activity.spec
     wind_field = "--wind" if wind else "spec.wind"
     wind = wind or s.wind
     if not wind:
         raise CorridorError("no wind field: give --wind or spec.wind", source=str(spec), field="spec.wind")
-    with status("Flying the launch", quiet=as_json) as say:
-        say("reading the wind field")
+    from corridor.geo.grid import load_grid
+
+    _ = translator(lang)
+    with status(_("Flying the launch"), quiet=as_json) as say:
+        say(_("reading the wind field"))
         ds = resolve_wind(wind, field=wind_field)
-        say("population grid")
-        grid = load_grid(5.0, year, progress=say)
-        say(f"{draws} draws × {s.balloons} balloons")
+        say(_("population grid"))
+        grid = load_grid(resolution_km, year, progress=say)
+        say(f"{draws} × {s.balloons}")
         res = evaluate(s, activity.start, ds, grid, activity_id=activity.id, draws=draws, seed=seed,
                        source=str(spec))
     cov = res.coverage
     reach = cov.summary(grid)
     leaf = {c: summarize(res.leaflet_shares[c]) for c in CLASSES}
     env = {c: summarize(res.envelope_shares[c]) for c in CLASSES}
-    leaflets_total = s.balloons * s.leaflets_per_balloon
     result = {"activity": activity.id, "start": activity.start.isoformat(), "wind": wind, "draws": draws,
               "forecast_members": int(ds.sizes["member"]),
               "legal_notice": LEGAL_NOTICE,
-              "leaflets_launched": leaflets_total,
+              "leaflets_launched": s.balloons * s.leaflets_per_balloon,
               "leaflet_share": leaf, "balloon_share": env,
-              "people_finding_a_leaflet": reach, "year": grid.year,
+              "people_finding_a_leaflet": reach, "year": grid.year, "resolution_km": grid.resolution_km,
               "extrapolated_steps": res.result.extrapolated_steps, "assumptions": cov.assumptions}
-    lat, lon, _, name = s.position()
     if out is not None:
-        from corridor.channels.balloon.charts import landing_map
-
-        r = res.result
-        tracks = []
-        for b in range(min(r.balloons, 12)):
-            d = r.drops[0, b]
-            pts = [(lon, lat)] + [(x[2], x[1]) for x in d if np.isfinite(x[1])]
-            pts.append((r.envelope_lon[0, b], r.envelope_lat[0, b]))
-            tracks.append(np.array(pts))
-        _ = lambda m: gettext(lang, m)  # noqa: E731
-        pct = lambda x: _("{median}% (90% interval {lo}–{hi}%)").format(  # noqa: E731
-            median=f"{100 * x['median']:.0f}", lo=f"{100 * x['lower90']:.0f}", hi=f"{100 * x['upper90']:.0f}")
-        place = _site_name(find_site(s.site), lang) if s.site else name
-        landing_map(
-            out, lang=lang, parcel_lon=r.parcel_lon, parcel_lat=r.parcel_lat, parcel_leaflets=r.parcel_leaflets,
-            draws=draws, envelope_lon=r.envelope_lon.ravel(), envelope_lat=r.envelope_lat.ravel(),
-            drops_lonlat=tracks, site=(lon, lat, place),
-            title=_("Where the leaflets land: {title}").format(title=activity.title or activity.id),
-            subtitle=(_("Expected leaflets per km², mean of {draws} repetitions of {balloons} balloons × {leaflets} "
-                        "leaflets from {site}, launched {time} UTC;").format(
-                          draws=draws, balloons=s.balloons, leaflets=f"{s.leaflets_per_balloon:,}", site=place,
-                          time=f"{activity.start:%Y-%m-%d %H:%M}")
-                      + "\n" + _("float {float} m ± 400 m, timers {timers} h. Wind: {what}.").format(
-                          float=f"{s.float_altitude_m:.0f}", timers=", ".join(f"{t:g}" for t in s.timers_h),
-                          what=_wind_label(wind, int(ds.sizes["member"]), lang))),
-            notes=[_("Leaflets landing in SOUTH KOREA: {south}.  North Korea: {north}.  Sea: {sea}.").format(
-                       south=pct(leaf["south"]), north=pct(leaf["north"]), sea=pct(leaf["sea"])),
-                   _("Balloons coming down in South Korea: {balloons}.  People in North Korea who find a leaflet: "
-                     "{median} (90% interval {lo}–{hi}).").format(
-                       balloons=pct(env["south"]), median=f"{reach['reached_median']:,.0f}",
-                       lo=f"{reach['reached_lower90']:,.0f}", hi=f"{reach['reached_upper90']:,.0f}"),
-                   _("Assumptions: Tawhiri-style trajectories; climb 1.5–3 m/s, leak ≤ 0.15 m/s, timers ±5 min, "
-                     "10% timer failures; leaflets 0.9 m/s (lognormal) with glide;"),
-                   _("5% bundles unopened; wind bias 2 m/s per draw for a single forecast; landing on a coarse "
-                     "elevation field; 20–60% of landed leaflets found by someone.")],
-        )
+        _landing_map(out, lang, activity, res, reach, leaf, env, wind, int(ds.sizes["member"]), draws)
     if as_json:
         print_json(result)
         return
     _notice()
-    console.print(f"[bold]{activity.title or activity.id}[/]: {s.balloons} balloons from {name}, "
-                  f"{draws} repetitions (median and 90% interval)")
+    _print_launch(lang, activity, draws, leaf, env, reach, cov.assumptions)
+    if out is not None:
+        console.print(_("Wrote {path}").format(path=out))
+
+
+def _pct(lang: str, x: dict) -> str:
+    return gettext(lang, "{median}% (90% interval {lo}–{hi}%)").format(
+        median=f"{100 * x['median']:.0f}", lo=f"{100 * x['lower90']:.0f}", hi=f"{100 * x['upper90']:.0f}")
+
+
+def _landing_map(out, lang, activity, res, reach, leaf, env, wind, members, draws) -> None:
+    from corridor.channels.balloon.charts import landing_map
+    from corridor.channels.balloon.notes import float_spread, launch_notes
+    from corridor.channels.balloon.sites import site as find_site
+
+    _ = translator(lang)
+    s, r = activity.spec, res.result
+    lat, lon, _alt, name = s.position()
+    place = _site_name(find_site(s.site), lang) if s.site else name
+    landing_map(
+        out, lang=lang, parcel_lon=r.parcel_lon, parcel_lat=r.parcel_lat, parcel_leaflets=r.parcel_leaflets,
+        draws=draws, envelope_lon=r.envelope_lon.ravel(), envelope_lat=r.envelope_lat.ravel(),
+        drops_lonlat=r.example_tracks(lon, lat), site=(lon, lat, place),
+        title=_("Where the leaflets land: {title}").format(title=activity.title or activity.id),
+        subtitle=(_("Expected leaflets per km², mean of {draws} repetitions of {balloons} balloons × {leaflets} "
+                    "leaflets from {site}, launched {time} UTC;").format(
+                      draws=draws, balloons=s.balloons, leaflets=f"{s.leaflets_per_balloon:,}", site=place,
+                      time=f"{activity.start:%Y-%m-%d %H:%M}")
+                  + "\n" + _("float {float} m ± {float_sd} m, timers {timers} h. Wind: {what}.").format(
+                      float=f"{s.float_altitude_m:.0f}", float_sd=float_spread(),
+                      timers=", ".join(f"{t:g}" for t in s.timers_h), what=_wind_label(wind, members, lang))),
+        notes=[_("Leaflets landing in SOUTH KOREA: {south}.  North Korea: {north}.  Sea: {sea}.").format(
+                   south=_pct(lang, leaf["south"]), north=_pct(lang, leaf["north"]), sea=_pct(lang, leaf["sea"])),
+               _("Balloons coming down in South Korea: {balloons}.  People in North Korea who find a leaflet: "
+                 "{median} (90% interval {lo}–{hi}).").format(
+                   balloons=_pct(lang, env["south"]), median=f"{reach['reached_median']:,.0f}",
+                   lo=f"{reach['reached_lower90']:,.0f}", hi=f"{reach['reached_upper90']:,.0f}"),
+               *launch_notes(lang)],
+    )
+
+
+def _print_launch(lang, activity, draws, leaf, env, reach, assumptions) -> None:
+    from corridor.channels.balloon.landing import CLASS_LABELS, CLASSES
+
+    _ = translator(lang)
+    s = activity.spec
+    name = s.position()[3]
+    if s.site:
+        from corridor.channels.balloon.sites import site as find_site
+
+        name = _site_name(find_site(s.site), lang)
+    console.print(_("[bold]{title}[/]: {balloons} balloons from {site}, {draws} repetitions (median and 90% "
+                    "interval)").format(title=activity.title or activity.id, balloons=s.balloons, site=name,
+                                        draws=draws))
     for c in CLASSES:
         x = leaf[c]
         if x["upper90"] == 0 and c in ("china", "other"):
             continue
         style = "bold red" if c == "south" else "bold"
-        console.print(f"  leaflets in {CLASS_LABELS[c]:<12} [{style}]{100 * x['median']:5.1f}%[/] "
-                      f"({100 * x['lower90']:.1f}–{100 * x['upper90']:.1f}%)")
+        console.print("  " + _("leaflets in {where}").format(where=f"{_(CLASS_LABELS[c]):<12}")
+                      + f" [{style}]{100 * x['median']:5.1f}%[/] ({100 * x['lower90']:.1f}–{100 * x['upper90']:.1f}%)")
     x = env["south"]
-    console.print(f"  balloons coming down in South Korea {100 * x['median']:.0f}% "
-                  f"({100 * x['lower90']:.0f}–{100 * x['upper90']:.0f}%)")
-    console.print(f"  people in North Korea who find a leaflet: [bold]{reach['reached_median']:,.0f}[/] "
-                  f"(90% interval {reach['reached_lower90']:,.0f}–{reach['reached_upper90']:,.0f})")
-    for key, text in cov.assumptions.items():
+    console.print("  " + _("balloons coming down in South Korea {median}% ({lo}–{hi}%)").format(
+        median=f"{100 * x['median']:.0f}", lo=f"{100 * x['lower90']:.0f}", hi=f"{100 * x['upper90']:.0f}"))
+    console.print("  " + _("people in North Korea who find a leaflet: [bold]{median}[/] (90% interval {lo}–{hi})").format(
+        median=f"{reach['reached_median']:,.0f}", lo=f"{reach['reached_lower90']:,.0f}",
+        hi=f"{reach['reached_upper90']:,.0f}"))
+    for key, text in assumptions.items():
         if key != "legal":
             console.print(f"  [dim]{key}: {text}[/]")
-    if out is not None:
-        console.print(f"Wrote {out}")

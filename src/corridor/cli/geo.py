@@ -9,28 +9,33 @@ import typer
 from rich.table import Table
 
 from corridor.atomic import check_writable
+from corridor.cli.common import Resolution
 from corridor.cli.console import console, print_json, status
-from corridor.geo import grid_summary
-from corridor.geo.grid import load_grid, validate_resolution
 from corridor.i18n import check_language
+from corridor.settings import grid_resolution_km
+
+# The grid (NumPy, pandas, shapely) is imported inside the commands: `corridor geo --help` and
+# input errors answer without loading it.
 
 app = typer.Typer(help="North Korea as data: the population grid and maps.", no_args_is_help=True)
 
 Year = Annotated[Optional[int], typer.Option("--year", help="2008 (census) or a later year, scaled to the UN WPP 2024 total. Default: this year.")]
-Resolution = Annotated[float, typer.Option("--resolution-km", help="Cell side in km (5 by default, 1 for detail).")]
 Rebuild = Annotated[bool, typer.Option("--rebuild", help="Rebuild the cached grid (also repairs a damaged cache).")]
 
 
 @app.command()
 def summary(
     year: Year = None,
-    resolution_km: Resolution = 5.0,
+    resolution_km: Resolution = None,
     province: Annotated[Optional[str], typer.Option("--province", help="Also list this province's counties (English or Korean name).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")] = False,
     rebuild: Rebuild = False,
 ) -> None:
     """Total population, cells, and population per province (2008 census provinces)."""
-    validate_resolution(resolution_km)
+    resolution_km = grid_resolution_km(resolution_km)
+    from corridor.geo import grid_summary
+    from corridor.geo.grid import load_grid
+
     with status("Loading the population grid", quiet=as_json) as say:
         grid = load_grid(resolution_km, year, rebuild=rebuild, progress=say)
     data = grid_summary.summarise(grid, province=province)
@@ -67,15 +72,17 @@ def map_(
     out: Annotated[Path, typer.Option("--out", help="PNG file to write.")],
     lang: Annotated[str, typer.Option("--lang", help="Label language: en or ko.")] = "en",
     year: Year = None,
-    resolution_km: Resolution = 5.0,
+    resolution_km: Resolution = None,
     rebuild: Rebuild = False,
 ) -> None:
     """Draw population density with provinces, borders, coastline, cities and border crossings."""
     from corridor.maps.population import population_map
 
     check_language(lang)
-    validate_resolution(resolution_km)
+    resolution_km = grid_resolution_km(resolution_km)
     check_writable(out)
+    from corridor.geo.grid import load_grid
+
     with status("Drawing the population map") as say:
         grid = load_grid(resolution_km, year, rebuild=rebuild, progress=say)
         population_map(grid, out, lang=lang)

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from corridor.channels import get_channel
-from corridor.channels.files import read_activity
-from corridor.cli.console import check_run_options, console, print_json, status
-from corridor.geo.grid import load_grid
-from corridor.i18n import gettext
+from corridor.cli.common import AsJson, Draws, Lang, Out, Resolution, Year, people, reached, run_channel
 
 app = typer.Typer(help="Loudspeaker broadcasts across the Military Demarcation Line.", no_args_is_help=True)
 
@@ -19,43 +15,36 @@ app = typer.Typer(help="Loudspeaker broadcasts across the Military Demarcation L
 @app.command()
 def coverage(
     spec: Annotated[Path, typer.Argument(help="Activity file (YAML or JSON), e.g. examples/loudspeaker/paju-night.yaml.")],
-    out: Annotated[Optional[Path], typer.Option("--out", help="PNG map to write.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    draws: Annotated[int, typer.Option("--draws", help="Monte Carlo draws.")] = 200,
-    year: Annotated[Optional[int], typer.Option("--year", help="Population year (default: this year).")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Map language: en or ko.")] = "en",
+    out: Out = None,
+    as_json: AsJson = False,
+    draws: Draws = 200,
+    year: Year = None,
+    lang: Lang = "en",
+    resolution_km: Resolution = None,
 ) -> None:
     """People who could understand the broadcast, with a 90 % interval, and an optional map."""
-    check_run_options(lang=lang, draws=draws, out=out)
-    activity = read_activity(spec, channel="loudspeaker")
-    with status("Computing loudspeaker coverage", quiet=as_json) as say:
-        grid = load_grid(5.0, year, progress=say)
-        cov = get_channel("loudspeaker").coverage(activity, grid, draws=draws)
-    result = cov.summary(grid)
-    result.update({"activity": activity.id, "year": grid.year, "draws": draws,
-                   "assumptions": cov.assumptions})
-    if out is not None:
-        from corridor.maps.coverage import coverage_map
+    run_channel(channel="loudspeaker", path=spec, out=out, as_json=as_json, draws=draws, lang=lang,
+                resolution_km=resolution_km, year=year, working="Computing loudspeaker coverage",
+                draw_map=_draw_map, headline=_headline)
 
-        _ = lambda m: gettext(lang, m)  # noqa: E731
-        s = activity.spec
-        coverage_map(
-            grid, cov, out, lang=lang, title=_("Loudspeaker: who can understand the broadcast"),
-            subtitle=_("Probability that speech is understood, {period}, {band} Hz band, median of {draws} draws").format(
-                period=_(s.period), band=s.band_hz, draws=draws),
-            notes=[_("People who could understand it: {median} (90% interval {lower}–{upper}).").format(
-                       median=f"{result['reached_median']:,.0f}", lower=f"{result['reached_lower90']:,.0f}",
-                       upper=f"{result['reached_upper90']:,.0f}"),
-                   _("Model: ISO 9613-2 outdoor propagation with directivity; background noise and weather drawn per run.")],
-            sites=[(s.lon, s.lat, activity.title or activity.id)])
-    if as_json:
-        print_json(result)
-        return
-    console.print(f"[bold]{activity.title or activity.id}[/]: people who could understand it "
-                  f"[bold]{result['reached_median']:,.0f}[/] (90% interval "
-                  f"{result['reached_lower90']:,.0f}–{result['reached_upper90']:,.0f}), "
-                  f"population {grid.year}: {result['population']:,.0f}")
-    for key, text in cov.assumptions.items():
-        console.print(f"  [dim]{key}: {text}[/]")
-    if out is not None:
-        console.print(f"Wrote {out}")
+
+def _headline(run) -> str:
+    _ = run._
+    return (f"[bold]{run.activity.title or run.activity.id}[/]: "
+            + reached(run, _("people who could understand it")) + ", "
+            + _("population {year}: {people}").format(year=run.grid.year, people=people(run.result["population"])))
+
+
+def _draw_map(run) -> None:
+    from corridor.maps.coverage import coverage_map
+
+    _, s, r = run._, run.spec, run.result
+    coverage_map(
+        run.grid, run.coverage, run.out, lang=run.lang, title=_("Loudspeaker: who can understand the broadcast"),
+        subtitle=_("Probability that speech is understood, {period}, {band} Hz band, median of {draws} draws").format(
+            period=_(s.period), band=s.band_hz, draws=run.draws),
+        notes=[_("People who could understand it: {median} (90% interval {lower}–{upper}).").format(
+                   median=people(r["reached_median"]), lower=people(r["reached_lower90"]),
+                   upper=people(r["reached_upper90"])),
+               _("Model: ISO 9613-2 outdoor propagation with directivity; background noise and weather drawn per run.")],
+        sites=[(s.lon, s.lat, run.activity.title or run.activity.id)])

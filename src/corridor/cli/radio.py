@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from corridor.atomic import atomic_path, check_writable
+from corridor.cli.common import AsJson, Draws, Lang, Resolution, Year, people, reached, run_channel
 from corridor.cli.console import check_run_options, console, print_json, status
 from corridor.errors import CorridorError
 
@@ -43,80 +44,67 @@ def predict(
 def coverage(
     schedule: Annotated[Path, typer.Argument(help="Schedule file (YAML or JSON), e.g. examples/radio/nkrr-2010-tashkent.yaml.")],
     out: Annotated[Path | None, typer.Option("--out", help="PNG map of reliability to write.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    draws: Annotated[int, typer.Option("--draws", help="Monte Carlo draws.")] = 200,
-    year: Annotated[int | None, typer.Option("--year", help="Population year (default: this year).")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Map language: en or ko.")] = "en",
+    as_json: AsJson = False,
+    draws: Draws = 200,
+    year: Year = None,
+    lang: Lang = "en",
+    resolution_km: Resolution = None,
 ) -> None:
     """People who could hear the broadcast on a given day (90 % interval), and a reliability map."""
-    from corridor.channels import get_channel
-    from corridor.channels.files import read_activity
+    run_channel(channel="radio", path=schedule, out=out, as_json=as_json, draws=draws, lang=lang,
+                resolution_km=resolution_km, year=year, working="Computing radio coverage", fields=_fields,
+                draw_map=_draw_map, headline=_headline, details=_details)
 
-    check_run_options(lang=lang, draws=draws, out=out)
-    activity = read_activity(schedule, channel="radio")
-    # the grid loads pandas and shapely: only once the input is known to be good
-    from corridor.geo.grid import load_grid
 
-    with status("Computing radio coverage", quiet=as_json) as say:
-        grid = load_grid(5.0, year, progress=say)
-        cov = get_channel("radio").coverage(activity, grid, draws=draws)
-    s = activity.spec
-    result = cov.summary(grid)
+def _by_hour(hours, q) -> dict:
+    """Per UTC hour: median and 90 % interval from rows (lower, median, upper) of ``q``."""
+    return {f"{h:02d}": {"median": float(q[1, k]), "lower90": float(q[0, k]), "upper90": float(q[2, k])}
+            for k, h in enumerate(hours)}
+
+
+def _fields(run) -> dict:
+    s, ex = run.spec, run.coverage.extras
+    return {"station": s.station, "frequency_khz": s.frequency_khz, "month": ex["month"], "utc_hours": ex["hours"],
+            "people_with_usable_signal_by_hour": _by_hour(ex["hours"], ex["people_with_signal_by_hour"]),
+            "people_hearing_by_hour": _by_hour(ex["hours"], ex["people_listening_by_hour"])}
+
+
+def _headline(run) -> str:
+    _ = run._
+    return (f"[bold]{run.activity.title or run.activity.id}[/]: "
+            + reached(run, _("people who could hear it on a given day"))
+            + " " + _("of {population}").format(population=people(run.result["population"])))
+
+
+def _details(run):
+    _, ex = run._, run.coverage.extras
+    sig, lis = ex["people_with_signal_by_hour"], ex["people_listening_by_hour"]
+    for k, h in enumerate(ex["hours"]):
+        yield "  " + _("{hour} UTC: people with a usable signal {signal} ({slo}–{shi}); listening and hearing it "
+                       "{hear} ({hlo}–{hhi})").format(
+            hour=f"{h:02d}", signal=people(sig[1, k]), slo=people(sig[0, k]), shi=people(sig[2, k]),
+            hear=people(lis[1, k]), hlo=people(lis[0, k]), hhi=people(lis[2, k]))
+
+
+def _draw_map(run) -> None:
+    from corridor.maps.coverage import mean_share_map
+
+    _, s, cov, result = run._, run.spec, run.coverage, run.result
     hours = cov.extras["hours"]
-    sig = cov.extras["people_with_signal_by_hour"]
-    lis = cov.extras["people_listening_by_hour"]
-    result.update({
-        "activity": activity.id, "station": s.station, "frequency_khz": s.frequency_khz, "year": grid.year,
-        "draws": draws, "month": cov.extras["month"], "utc_hours": hours,
-        "people_with_usable_signal_by_hour": {f"{h:02d}": {"median": float(sig[1, k]), "lower90": float(sig[0, k]),
-                                                           "upper90": float(sig[2, k])} for k, h in enumerate(hours)},
-        "people_hearing_by_hour": {f"{h:02d}": {"median": float(lis[1, k]), "lower90": float(lis[0, k]),
-                                                "upper90": float(lis[2, k])} for k, h in enumerate(hours)},
-        "assumptions": cov.assumptions})
-    if out is not None:
-        _draw_map(grid, cov, activity, out, lang, result, draws)
-    if as_json:
-        print_json(result)
-        return
-    console.print(f"[bold]{activity.title or activity.id}[/]: people who could hear it on a given day "
-                  f"[bold]{result['reached_median']:,.0f}[/] (90% interval {result['reached_lower90']:,.0f}–"
-                  f"{result['reached_upper90']:,.0f}) of {result['population']:,.0f}")
-    for k, h in enumerate(hours):
-        console.print(f"  {h:02d} UTC: people with a usable signal {sig[1, k]:,.0f} "
-                      f"({sig[0, k]:,.0f}–{sig[2, k]:,.0f}); listening and hearing it {lis[1, k]:,.0f} "
-                      f"({lis[0, k]:,.0f}–{lis[2, k]:,.0f})")
-    for key, text in cov.assumptions.items():
-        console.print(f"  [dim]{key}: {text}[/]")
-    if out is not None:
-        console.print(f"Wrote {out}")
-
-
-def _draw_map(grid, cov, activity, out: Path, lang: str, result: dict, draws: int) -> None:
-    import numpy as np
-
-    from corridor.channels.base import Coverage
-    from corridor.i18n import gettext
-    from corridor.maps.coverage import coverage_map
-
-    _ = lambda m: gettext(lang, m)
-    s = activity.spec
-    hours = cov.extras["hours"]
-    rel = np.mean(cov.extras["reliability_median"], axis=0)[None, :]
-    rel_cov = Coverage(activity_id=cov.activity_id, channel=cov.channel, grid_key=cov.grid_key,
-                       probability=np.clip(rel, 0, 1), model=cov.model, version=cov.version)
     span = f"{hours[0]:02d}:00–{hours[-1] + 1:02d}:00 UTC"
     sites = [(s.lon, s.lat, s.site or s.station)] if 123 <= s.lon <= 132 and 36 <= s.lat <= 44 else None
-    coverage_map(
-        grid, rel_cov, out, lang=lang, label=_("Reliability: share of days the signal is usable"),
+    mean_share_map(
+        run.grid, cov.extras["reliability_median"], run.out, lang=run.lang,
+        label=_("Reliability: share of days the signal is usable"),
         title=_("Radio: {station}, {freq} kHz (schedule of {date})").format(
-            station=s.station, freq=f"{s.frequency_khz:g}", date=f"{activity.start:%Y-%m}"),
+            station=s.station, freq=f"{s.frequency_khz:g}", date=f"{run.activity.start:%Y-%m}"),
         subtitle=_("Reliability (median of {draws} draws), {span}; monthly median ionosphere, month {month}, "
-                   "solar index {ssn}").format(draws=draws, span=span, month=cov.extras["month"],
+                   "solar index {ssn}").format(draws=run.draws, span=span, month=cov.extras["month"],
                                                ssn=f"{cov.extras['ssn_index']:.0f}"),
         notes=[_("People who could hear it on a given day, population of {year}: {median} (90% interval "
                  "{lower}–{upper}).").format(
-                   year=result["year"], median=f"{result['reached_median']:,.0f}",
-                   lower=f"{result['reached_lower90']:,.0f}", upper=f"{result['reached_upper90']:,.0f}"),
+                   year=result["year"], median=people(result["reached_median"]),
+                   lower=people(result["reached_lower90"]), upper=people(result["reached_upper90"])),
                _("Model: {model}.").format(model=_(cov.model)) + " " + (
                    _("Jamming: {n} jammers, assumed sites and powers.").format(n=len(cov.extras["jammers"]))
                    if cov.extras["jammers"] else _("Jamming: none modelled.")),
@@ -185,6 +173,7 @@ def landscape(
     do_import: Annotated[bool, typer.Option("--import", help="Record the season in the coalition ledger as public activities of --org.")] = False,
     org: Annotated[str | None, typer.Option("--org", help="With --import: the reference organisation (created if missing).")] = None,
     db: Annotated[str | None, typer.Option("--db", help="With --import: database URL (default: $CORRIDOR_DATABASE_URL or the local SQLite file).")] = None,
+    resolution_km: Resolution = None,
 ) -> None:
     """The real broadcasts in Korean to Korea on a day: who is on air each hour (KST), who could
     hear at least one, the silent hours, per province and per station; or, with --import, the
@@ -193,7 +182,10 @@ def landscape(
 
     from corridor.channels.radio import eibi
 
+    from corridor.settings import grid_resolution_km
+
     check_run_options(lang=lang, draws=draws, out=out)
+    resolution_km = grid_resolution_km(resolution_km)
     if do_import and not org:
         raise CorridorError("--import needs --org, the organisation to record the schedule under", field="--org")
     if org and not do_import:
@@ -219,7 +211,7 @@ def landscape(
     with status("Computing the broadcast landscape", quiet=as_json) as say:
         from corridor.geo.grid import load_grid
 
-        grid = load_grid(5.0, None, progress=say)
+        grid = load_grid(resolution_km, None, progress=say)
         result = model.build(season, day, grid=grid, draws=draws, powers=table, progress=say)
     if out is not None:
         from corridor.maps.landscape import landscape_maps
@@ -297,8 +289,10 @@ def _print_landscape(d: dict, lang: str) -> None:
                                        k=len({b["station"] for b in d["broadcasts"]})))
     hours = Table(title=_("Each hour (KST): outside stations on air and people who could hear at least one"),
                   title_justify="left")
-    for col in (_("hour KST"), _("stations"), _("people (median)"), _("90% interval")):
-        hours.add_column(col, justify="right" if col != _("stations") else "left")
+    hours.add_column(_("hour KST"), justify="right", no_wrap=True)
+    hours.add_column(_("stations"), justify="left", ratio=1, overflow="fold")
+    hours.add_column(_("people (median)"), justify="right", no_wrap=True)
+    hours.add_column(_("90% interval"), justify="right", no_wrap=True)
     for h in range(24):
         row = d["hours_kst"][str(h)]
         names = ", ".join(row["stations"]) or _("none")
@@ -312,7 +306,8 @@ def _print_landscape(d: dict, lang: str) -> None:
         prov = Table(title=_("Per province"), title_justify="left")
         for col in (_("province"), _("people"), _("best hour KST"), _("people reached then (median, 90%)"),
                     _("hours with a usable signal")):
-            prov.add_column(col, justify="left" if col == _("province") else "right")
+            prov.add_column(col, justify="left" if col == _("province") else "right", no_wrap=col != _("province")
+                            and col != _("best hour KST") and col != _("hours with a usable signal"))
         for row in d["per_province"]:
             best = row["best_hour_kst"]
             prov.add_row(row["province_ko"] if lang == "ko" else row["province"], people(row["population"]),
@@ -323,7 +318,7 @@ def _print_landscape(d: dict, lang: str) -> None:
     if d.get("per_station"):
         st = Table(title=_("Per station: people who could hear it on a typical day"), title_justify="left")
         for col in (_("station"), _("broadcasts"), _("people (median)"), _("90% interval")):
-            st.add_column(col, justify="left" if col == _("station") else "right")
+            st.add_column(col, justify="left" if col == _("station") else "right", no_wrap=col != _("station"))
         for row in d["per_station"]:
             st.add_row(row["station"], str(row["broadcasts"]), people(row["reached_median"]),
                        f"{people(row['reached_lower90'])}–{people(row['reached_upper90'])}")

@@ -7,12 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from corridor.channels import get_channel
-from corridor.channels.files import read_activity
-from corridor.cli.console import check_run_options, console, print_json, status, with_spec
+from corridor.cli.common import AsJson, Draws, Lang, Out, Resolution, Seed, people, reached, run_channel
 from corridor.errors import CorridorError
-from corridor.geo.grid import load_grid
-from corridor.i18n import gettext
 
 app = typer.Typer(help="Direct-to-home satellite beams over Korea.", no_args_is_help=True)
 
@@ -21,67 +17,80 @@ app = typer.Typer(help="Direct-to-home satellite beams over Korea.", no_args_is_
 def coverage(
     beam: Annotated[Path, typer.Argument(help="Beam file (YAML or JSON), e.g. examples/satellite/koreasat-116e.yaml.")],
     dish_cm: Annotated[Optional[float], typer.Option("--dish-cm", help="Dish diameter, cm (default: the file's).")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="PNG map to write.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    draws: Annotated[int, typer.Option("--draws", help="Monte Carlo draws.")] = 500,
+    out: Out = None,
+    as_json: AsJson = False,
+    draws: Draws = 500,
     year: Annotated[Optional[int], typer.Option("--year", help="Population year (default: the file's start year).")] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
-    lang: Annotated[str, typer.Option("--lang", help="Map language: en or ko.")] = "en",
+    seed: Seed = 0,
+    lang: Lang = "en",
+    resolution_km: Resolution = None,
 ) -> None:
     """People who could watch (link closes × dish ownership), with a 90 % interval; datacast times."""
-    check_run_options(lang=lang, draws=draws, out=out)
-    if dish_cm is not None and not 0 < dish_cm <= 500:
-        raise CorridorError("must be more than 0 and at most 500 cm", field="--dish-cm", value=dish_cm)
-    activity = read_activity(beam, channel="satellite")
-    if dish_cm is not None:
-        activity = with_spec(activity, str(beam), dish_cm=dish_cm)
-    spec = activity.spec
-    with status("Computing the link budget", quiet=as_json) as say:
-        grid = load_grid(5.0, year or activity.start.year, progress=say)
-        cov = get_channel("satellite").coverage(activity, grid, draws=draws, seed=seed)
-    result = cov.summary(grid)
-    ex = cov.extras
-    avail = ex["availability_percent"]
-    result.update({"activity": activity.id, "satellite": spec.satellite, "slot_lon_deg": spec.slot_lon_deg,
-                   "dish_cm": spec.dish_cm, "modcod": spec.modcod, "year": grid.year, "draws": draws,
-                   "threshold_es_n0_db": ex["threshold_db"], "availability_target": spec.availability_target,
-                   "availability_percent_range": [float(avail.min()), float(avail.max())],
-                   "population_where_link_closes_median": ex["link_closes_population_median"],
-                   "elevation_deg_range": list(ex["elevation_deg_range"]),
-                   "cn_db_at_target_range": list(ex["cn_target_db_range"]),
-                   "datacast": ex["datacast"], "assumptions": cov.assumptions})
-    fmt = lambda v: f"{v:,.0f}"  # noqa: E731
-    if out is not None:
-        from corridor.channels.satellite.reach_map import reach_map
+    from corridor.cli.console import with_spec
 
-        _ = lambda m: gettext(lang, m)  # noqa: E731
-        reach_map(
-            grid, cov, out, lang=lang, title=_("Satellite: who could watch"),
-            subtitle=_("{sat}, {dish} cm dish, {modcod}: link closes {target}% of the year × dish ownership; median of {draws} draws").format(
-                sat=spec.satellite or f"{spec.slot_lon_deg:g}°E", dish=f"{spec.dish_cm:g}",
-                modcod=spec.modcod, target=f"{spec.availability_target:g}", draws=draws),
-            notes=[_("People who could watch: {median} (90% interval {lower}–{upper}); the link closes where {closes} people live.").format(
-                       median=fmt(result["reached_median"]), lower=fmt(result["reached_lower90"]),
-                       upper=fmt(result["reached_upper90"]), closes=fmt(ex["link_closes_population_median"])),
-                   _("Link: ITU-R P.618/P.676/P.840 (itur); DVB-S2 thresholds of EN 302 307-1. Red lines: link margin at the target availability."),
-                   _("Dish ownership is an assumption by province (0.02–2% of households); no survey has measured it.")],
-            no_link_label=_("Link does not close"))
-    if as_json:
-        print_json(result)
-        return
-    console.print(f"[bold]{activity.title or activity.id}[/] with a {spec.dish_cm:g} cm dish: people who could watch "
-                  f"[bold]{fmt(result['reached_median'])}[/] (90% interval {fmt(result['reached_lower90'])}–"
-                  f"{fmt(result['reached_upper90'])}), population {grid.year}: {fmt(result['population'])}")
-    console.print(f"  link: closes {spec.availability_target:g}% of the year where {fmt(ex['link_closes_population_median'])} "
-                  f"people live (median over draws); Es/N0 at that time {ex['cn_target_db_range'][0]:.1f}–"
-                  f"{ex['cn_target_db_range'][1]:.1f} dB against {ex['threshold_db']:.2f} dB for {spec.modcod}; "
-                  f"availability {avail.min():.2f}–{avail.max():.2f}%; elevation "
-                  f"{ex['elevation_deg_range'][0]:.0f}–{ex['elevation_deg_range'][1]:.0f}°")
-    d = ex["datacast"]
-    console.print(f"  datacast: {d['bit_rate_mbps']:.1f} Mbit/s; a {d['bundle_gb']:g} GB bundle takes "
-                  f"{d['bundle_hours'] * 60:.0f} min of air time; {spec.broadcast_hours_per_day:g} h a day carry "
-                  f"{d['weekly_capacity_gb']:,.0f} GB a week ({d['bundles_per_week']:.0f} bundles)")
-    for key, text in cov.assumptions.items():
-        console.print(f"  [dim]{key}: {text}[/]")
-    if out is not None:
-        console.print(f"Wrote {out}")
+    def check() -> None:
+        if dish_cm is not None and not 0 < dish_cm <= 500:
+            raise CorridorError("must be more than 0 and at most 500 cm", field="--dish-cm", value=dish_cm)
+
+    def prepare(activity):
+        return activity if dish_cm is None else with_spec(activity, str(beam), dish_cm=dish_cm)
+
+    run_channel(channel="satellite", path=beam, out=out, as_json=as_json, draws=draws, lang=lang,
+                resolution_km=resolution_km, year=year, year_of=lambda a: a.start.year, seed=seed,
+                working="Computing the link budget", check=check, prepare=prepare, fields=_fields,
+                draw_map=_draw_map, headline=_headline, details=_details)
+
+
+def _fields(run) -> dict:
+    spec, ex = run.spec, run.coverage.extras
+    avail = ex["availability_percent"]
+    return {"satellite": spec.satellite, "slot_lon_deg": spec.slot_lon_deg, "dish_cm": spec.dish_cm,
+            "modcod": spec.modcod, "threshold_es_n0_db": ex["threshold_db"],
+            "availability_target": spec.availability_target,
+            "availability_percent_range": [float(avail.min()), float(avail.max())],
+            "population_where_link_closes_median": ex["link_closes_population_median"],
+            "elevation_deg_range": list(ex["elevation_deg_range"]),
+            "cn_db_at_target_range": list(ex["cn_target_db_range"]), "datacast": ex["datacast"]}
+
+
+def _headline(run) -> str:
+    _ = run._
+    return (_("[bold]{title}[/] with a {dish} cm dish: ").format(title=run.activity.title or run.activity.id,
+                                                                  dish=f"{run.spec.dish_cm:g}")
+            + reached(run, _("people who could watch")) + ", "
+            + _("population {year}: {people}").format(year=run.grid.year, people=people(run.result["population"])))
+
+
+def _details(run):
+    _, spec, r = run._, run.spec, run.result
+    yield "  " + _("link: closes {target}% of the year where {people} people live (median over draws); Es/N0 at "
+                   "that time {lo}–{hi} dB against {threshold} dB for {modcod}; availability {amin}–{amax}%; "
+                   "elevation {emin}–{emax}°").format(
+        target=f"{spec.availability_target:g}", people=people(r["population_where_link_closes_median"]),
+        lo=f"{r['cn_db_at_target_range'][0]:.1f}", hi=f"{r['cn_db_at_target_range'][1]:.1f}",
+        threshold=f"{r['threshold_es_n0_db']:.2f}", modcod=spec.modcod,
+        amin=f"{r['availability_percent_range'][0]:.2f}", amax=f"{r['availability_percent_range'][1]:.2f}",
+        emin=f"{r['elevation_deg_range'][0]:.0f}", emax=f"{r['elevation_deg_range'][1]:.0f}")
+    d = r["datacast"]
+    yield "  " + _("datacast: {rate} Mbit/s; a {gb} GB bundle takes {minutes} min of air time; {hours} h a day "
+                   "carry {weekly} GB a week ({bundles} bundles)").format(
+        rate=f"{d['bit_rate_mbps']:.1f}", gb=f"{d['bundle_gb']:g}", minutes=f"{d['bundle_hours'] * 60:.0f}",
+        hours=f"{spec.broadcast_hours_per_day:g}", weekly=f"{d['weekly_capacity_gb']:,.0f}",
+        bundles=f"{d['bundles_per_week']:.0f}")
+
+
+def _draw_map(run) -> None:
+    from corridor.channels.satellite.reach_map import reach_map
+
+    _, spec, r = run._, run.spec, run.result
+    reach_map(
+        run.grid, run.coverage, run.out, lang=run.lang, title=_("Satellite: who could watch"),
+        subtitle=_("{sat}, {dish} cm dish, {modcod}: link closes {target}% of the year × dish ownership; median of {draws} draws").format(
+            sat=spec.satellite or f"{spec.slot_lon_deg:g}°E", dish=f"{spec.dish_cm:g}",
+            modcod=spec.modcod, target=f"{spec.availability_target:g}", draws=run.draws),
+        notes=[_("People who could watch: {median} (90% interval {lower}–{upper}); the link closes where {closes} people live.").format(
+                   median=people(r["reached_median"]), lower=people(r["reached_lower90"]),
+                   upper=people(r["reached_upper90"]), closes=people(r["population_where_link_closes_median"])),
+               _("Link: ITU-R P.618/P.676/P.840 (itur); DVB-S2 thresholds of EN 302 307-1. Red lines: link margin at the target availability."),
+               _("Dish ownership is an assumption by province (0.02–2% of households); no survey has measured it.")],
+        no_link_label=_("Link does not close"))

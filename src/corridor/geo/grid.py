@@ -31,6 +31,7 @@ from corridor.geo import population as pop
 from corridor.geo import sources
 from corridor.geo.names import PROVINCES, fold
 from corridor.paths import cache_dir
+from corridor.settings import grid_resolution_km, validate_resolution  # validate_resolution: re-exported
 
 #: Bump when the method changes: old caches are then ignored, never reused.
 GRID_VERSION = 1
@@ -217,6 +218,26 @@ def _assign_counties(x, y, cell_province, counties: pd.DataFrame, cx, cy) -> np.
     return county
 
 
+def _hosts_of_cellless_counties(x, y, cell_province, county, counties: pd.DataFrame, cx, cy) -> np.ndarray:
+    """For each county, the cell that holds its people when no cell is its own (else -1).
+
+    At coarse resolutions a province can have fewer cells than counties (20 km cells leave
+    several of South Hwanghae's counties without one), so :func:`_assign_counties` cannot give
+    every county a cell. Such a county's people go to the cell nearest to its centre within its
+    province (or, if the province has no cell at all, the nearest cell): province and national
+    totals stay exact; that cell keeps the label of the county it belongs to, so county totals
+    of these counties are not available at that resolution.
+    """
+    host = np.full(len(counties), -1, dtype=np.int64)
+    counts = np.bincount(county[county >= 0], minlength=len(counties))
+    province_of = {name: p for p, name in enumerate(PROVINCES)}
+    for c in np.flatnonzero(counts == 0):
+        same = np.flatnonzero(cell_province == province_of.get(counties["province_2008"].iloc[c], -1))
+        cand = same if same.size else np.arange(x.size)
+        host[c] = cand[np.argmin(np.hypot(x[cand] - cx[c], y[cand] - cy[c]))]
+    return host
+
+
 _SUFFIX = re.compile(r"(-si|-ŭp|-ni|-ri|-dong|-gu|-rodongjagu)$")
 
 
@@ -319,8 +340,11 @@ def build_grid(resolution_km: float = 5.0, params: GridParams | None = None,
     civilian = np.zeros(x.size)
     urban = np.zeros(x.size)
     say("spreading each county's urban and rural population")
+    host = _hosts_of_cellless_counties(x, y, cell_province, county, counties, cx, cy)
     for c, row in enumerate(counties.itertuples()):
         cells = np.flatnonzero(county == c)
+        if cells.size == 0:  # coarse cells: the county has none of its own (see the helper)
+            cells = host[c:c + 1]
         px, py, pa_ = x[cells], y[cells], area[cells]
         mine = np.flatnonzero((town_county == c) & (town_pop > 0))
         if mine.size:
@@ -347,8 +371,8 @@ def build_grid(resolution_km: float = 5.0, params: GridParams | None = None,
                 u += pop.allocate(people[k], w)
         d_seat = np.hypot(px - seat_x, py - seat_y) / 1000.0
         r = pop.allocate(row.rural_total, pop.exponential_weights(d_seat, params.rural_decay_km) * pa_)
-        civilian[cells] = u + r
-        urban[cells] = u
+        civilian[cells] += u + r   # += : a host cell also holds its own county's people
+        urban[cells] += u
 
     military = _place_military(x, y, area, civilian, params, say)
 
@@ -382,21 +406,6 @@ def _place_military(x, y, area, civilian, params: GridParams, say: Progress) -> 
     near = pop.allocate(total * params.military_dmz_share, area * band)
     rest = pop.allocate(total * (1 - params.military_dmz_share), civilian)
     return near + rest
-
-
-def validate_resolution(resolution_km: float) -> float:
-    try:
-        value = float(resolution_km)
-    except (TypeError, ValueError):
-        raise CorridorError("must be a number of km", field="--resolution-km", value=resolution_km) from None
-    if not np.isfinite(value) or value <= 0:
-        raise CorridorError("must be a positive number of km", field="--resolution-km", value=resolution_km)
-    if value < 0.5:
-        raise CorridorError("finer than 0.5 km is not supported", field="--resolution-km", value=resolution_km)
-    if value > 100:
-        raise CorridorError("coarser than 100 km would leave counties without a cell",
-                            field="--resolution-km", value=resolution_km)
-    return value
 
 
 # --------------------------------------------------------------------------------------------
@@ -446,14 +455,15 @@ def read_grid(path: Path) -> PopulationGrid:
                           meta=meta["meta"], **arrays)
 
 
-def load_grid(resolution_km: float = 5.0, year: int | None = None, params: GridParams | None = None,
+def load_grid(resolution_km: float | None = None, year: int | None = None, params: GridParams | None = None,
               *, rebuild: bool = False, progress: Progress | None = None) -> PopulationGrid:
     """The population grid for ``year`` (default: this year), built once and then cached.
 
-    The cache holds the 2008 grid; scaling to ``year`` is a multiplication. ``rebuild`` ignores
-    (and replaces) a cached file, including a damaged one.
+    ``resolution_km`` defaults to the setting (:func:`corridor.settings.grid_resolution_km`:
+    ``$CORRIDOR_GRID_KM``, else 5 km). The cache holds the 2008 grid; scaling to ``year`` is a
+    multiplication. ``rebuild`` ignores (and replaces) a cached file, including a damaged one.
     """
-    resolution_km = validate_resolution(resolution_km)
+    resolution_km = grid_resolution_km(resolution_km)
     target_year = date.today().year if year is None else year
     pop.total_population(target_year)  # validates the year before any work
     path = cache_path(resolution_km, params)

@@ -3,15 +3,14 @@
 Each signed-in person sees the assessment of what they may read in full: their organisations'
 campaigns and those shared with the coalition. Campaigns published only as aggregates by other
 organisations are counted in neither the map nor the totals; the page says so, with their number
-only when :mod:`corridor.access.views` allows it (``VIEWS["dashboard_totals"]``). Assessments are cached per ledger version and reader, so the page is computed once per
-change of the ledger.
+only when :mod:`corridor.access.views` allows it (``VIEWS["dashboard_totals"]``). The assessment
+is :func:`corridor.assess.ledger_assessment.assess_ledger`, cached per ledger version and reader's
+roles (one computation per key; other keys never wait), so the page is computed once per change
+of the ledger.
 """
 
 from __future__ import annotations
 
-import tempfile
-import threading
-from collections import OrderedDict
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -26,28 +25,14 @@ from corridor.web.deps import DB, page_context, page_identity, render
 
 router = APIRouter(include_in_schema=False)
 
-FIGURES = ("reach", "gap", "channels")
-_lock = threading.Lock()
 
+def __getattr__(name: str):
+    """``AssessmentCache``: the library's cache (imported when first asked for; the models load late)."""
+    if name == "AssessmentCache":
+        from corridor.assess.ledger_assessment import AssessmentCache
 
-class AssessmentCache:
-    """A few assessments, keyed by (ledger version, reader's roles)."""
-
-    def __init__(self, size: int = 4) -> None:
-        self.size = size
-        self.data: OrderedDict = OrderedDict()
-
-    def get(self, key):
-        hit = self.data.get(key)
-        if hit is not None:
-            self.data.move_to_end(key)
-        return hit
-
-    def put(self, key, value) -> None:
-        self.data[key] = value
-        self.data.move_to_end(key)
-        while len(self.data) > self.size:
-            self.data.popitem(last=False)
+        return AssessmentCache
+    raise AttributeError(name)
 
 
 def _evidence(request: Request):
@@ -64,30 +49,18 @@ def _evidence(request: Request):
 
 
 def assessment_for(request: Request, s: Session, ident: auth.Identity):
-    """The (cached) assessment of what ``ident`` may read; None when there is nothing to assess."""
-    from corridor.assess import assess
-    from corridor.assess.items import hidden_aggregate_count, items_from_ledger
-    from corridor.geo.grid import load_grid
-
+    """The (cached) assessment of what ``ident`` may read (a
+    :class:`~corridor.assess.ledger_assessment.LedgerAssessment`; its ``assessment`` is None when
+    there is nothing to assess). One computation per ledger version and reader's roles: others
+    asking the same wait for it, readers of other versions or roles do not."""
     state = request.app.state
     if not hasattr(state, "assessments"):
+        from corridor.assess.ledger_assessment import AssessmentCache
+
         state.assessments = AssessmentCache()
-    key = (auth.ledger_version(request, s), tuple(sorted((k, v.value) for k, v in ident.actor.roles.items())))
-    with _lock:
-        hit = state.assessments.get(key)
-        if hit is not None:
-            return hit
-        items = items_from_ledger(s, scope="readable", actor=ident.actor)
-        hidden = hidden_aggregate_count(s, ident.actor)
-        if not items:
-            entry = (None, hidden, {})
-        else:
-            grid = load_grid(5.0)
-            a = assess(items, grid, evidence=_evidence(request), draws=getattr(state, "draws", 200),
-                       scheduler="sync")
-            entry = (a, hidden, {})
-        state.assessments.put(key, entry)
-        return entry
+    return state.assessments.assess(s, version=auth.ledger_version(request, s), scope="readable",
+                                    actor=ident.actor, evidence=_evidence(request),
+                                    draws=getattr(state, "draws", 200), scheduler="sync")
 
 
 def left_out(request: Request, count: int | None) -> int | str:
@@ -106,9 +79,10 @@ def dashboard(request: Request, s: Session = DB, day: date | None = None):
     from corridor.coalition import coordination
 
     ident = page_identity(request, s)
-    a, hidden, _figs = assessment_for(request, s, ident)
+    entry = assessment_for(request, s, ident)
+    a, hidden = entry.assessment, entry.hidden
     result = a.as_dict() if a is not None else None
-    landscape = coordination.on_air_by_hour(s, ident.actor, day or datetime.now(UTC).date())
+    landscape = coordination.on_air_by_hour(s, ident.actor, day, today=datetime.now(UTC).date())
     return render(request, "dashboard.html", **page_context(ident, "dashboard", result=result,
                                                     hidden=left_out(request, hidden),
                                                     items=a.items if a else [],
@@ -118,24 +92,15 @@ def dashboard(request: Request, s: Session = DB, day: date | None = None):
 
 @router.get("/dashboard/figure/{name}.png")
 def figure(name: str, request: Request, s: Session = DB):
+    from corridor.assess.ledger_assessment import FIGURES
+
     ident = page_identity(request, s)
     if name not in FIGURES:
         raise HTTPException(404)
-    a, _hidden, figs = assessment_for(request, s, ident)
-    if a is None:
+    entry = assessment_for(request, s, ident)
+    if entry.assessment is None:
         raise HTTPException(404)
-    lang = request.state.lang
-    key = (name, lang)
-    with _lock:
-        body = figs.get(key)
-        if body is None:
-            from corridor.assess import figures
-
-            draw = {"reach": figures.reach_map, "gap": figures.gap_map, "channels": figures.channel_chart}[name]
-            with tempfile.TemporaryDirectory() as tmp:
-                path = draw(a, Path(tmp) / f"{name}.png", lang=lang)
-                body = path.read_bytes()
-            figs[key] = body
+    body = entry.figure_png(name, request.state.lang)
     return Response(body, media_type="image/png", headers={"Cache-Control": "private, max-age=300"})
 
 
@@ -146,7 +111,7 @@ def whatif(request: Request, s: Session = DB):
     from corridor.assess.engine import what_if
 
     ident = page_identity(request, s)
-    a, _hidden, _figs = assessment_for(request, s, ident)
+    a = assessment_for(request, s, ident).assessment
     if a is None:
         raise HTTPException(404, "nothing to assess")
     times = {}
@@ -171,7 +136,7 @@ def whatif(request: Request, s: Session = DB):
 @router.get("/dashboard/campaigns/{campaign_id:dbid}", response_class=HTMLResponse)
 def campaign_assessment(campaign_id: int, request: Request, s: Session = DB):
     ident = page_identity(request, s)
-    a, _hidden, _figs = assessment_for(request, s, ident)
+    a = assessment_for(request, s, ident).assessment
     result = a.as_dict() if a is not None else None
     campaign = next((c for c in (result or {}).get("campaigns", []) if c["id"] == campaign_id), None)
     if campaign is None:  # not readable, or no such campaign: the same answer

@@ -147,17 +147,14 @@ def summarize(values: np.ndarray) -> dict[str, float]:
     return {"median": float(med), "lower90": float(lo), "upper90": float(hi), "mean": float(np.mean(values))}
 
 
-#: Assumptions shown wherever a balloon estimate is, after the wind's (:func:`wind_assumption`).
-ASSUMPTIONS = {
-    "flight": "climb 1.5–3 m/s to the float altitude ± 400 m, leak 0–0.15 m/s, timers ± 5 min, 10% timer failure "
-              "(payload comes down with the envelope), envelope falls at 5 m/s after its last timer",
-    "fall": "leaflets fall at a lognormal 0.9 m/s (σ_log 0.35) scaled by 1/sqrt(air density), glide 0–0.8 m/s; "
-            "5% of each payload stays bundled and falls at 5–20 m/s",
-    "ground": "balloons and leaflets land on a coarse elevation field (1/12°, 28 m steps; SRTM/GMTED2010/ETOPO1 "
-              "via pvlib's altitude map); landing classes from Natural Earth 1:10m outlines",
-    "finding": "20–60% of landed leaflets are picked up, by people chosen at random in the cell",
-    "legal": LEGAL_NOTICE,
-}
+def assumption_texts(assumptions: Assumptions | None = None) -> dict[str, str]:
+    """Assumptions shown wherever a balloon estimate is, after the wind's (:func:`wind_assumption`):
+    the sentences of :meth:`Assumptions.prose` (their figures read from the fields) and the legal notice."""
+    return {**(assumptions or Assumptions()).prose(), "legal": LEGAL_NOTICE}
+
+
+#: The default assumptions' texts (see :func:`assumption_texts`).
+ASSUMPTIONS = assumption_texts()
 
 
 def wind_assumption(arrays: WindArrays) -> str:
@@ -193,7 +190,8 @@ def evaluate(spec: LaunchSpec, start, wind: xr.Dataset | WindArrays, grid: Popul
         prob = landing.share_finding(found, grid.population[None, :]).astype(np.float32)
         cov = Coverage(activity_id=activity_id, channel="balloon", grid_key=grid.key, probability=prob,
                        model="Tawhiri-style RK4 trajectories with timed releases and leaflet fall",
-                       version=MODEL_VERSION, assumptions={"wind": wind_assumption(arrays), **ASSUMPTIONS},
+                       version=MODEL_VERSION,
+                       assumptions={"wind": wind_assumption(arrays), **assumption_texts(assumptions)},
                        extras={"site": (plan.lon_deg, plan.lat_deg), "leaflets_per_cell": per_cell,
                                "leaflet_shares": leaf, "envelope_shares": env,
                                "extrapolated_steps": res.extrapolated_steps})

@@ -54,6 +54,37 @@ class Assumptions:
     def as_text(self) -> dict[str, str]:
         return {k: str(v) for k, v in asdict(self).items()}
 
+    # Figures for the prose below (and the charts' notes), read from the fields, never restated.
+    def figures(self) -> dict[str, str]:
+        """The fields as the short texts the notes use (units as in the sentences)."""
+        leak = sorted(abs(v) for v in self.leak_range_m_s)
+        return {"climb_lo": f"{self.ascent_rate_range_m_s[0]:g}", "climb_hi": f"{self.ascent_rate_range_m_s[1]:g}",
+                "float_sd": f"{self.float_altitude_sd_m:.0f}", "leak_lo": f"{leak[0]:g}", "leak_hi": f"{leak[1]:g}",
+                "timer_min": f"{self.timer_sd_s / 60:g}", "failures": f"{100 * self.timer_failure_probability:.0f}",
+                "envelope": f"{self.envelope_descent_m_s:g}", "fall": f"{self.leaflet_fall_median_m_s:g}",
+                "fall_sigma": f"{self.leaflet_fall_sigma_log:g}", "glide_lo": f"{self.glide_range_m_s[0]:g}",
+                "glide_hi": f"{self.glide_range_m_s[1]:g}", "unopened": f"{100 * self.unopened_fraction:.0f}",
+                "bundle_lo": f"{self.unopened_fall_range_m_s[0]:g}", "bundle_hi": f"{self.unopened_fall_range_m_s[1]:g}",
+                "wind_bias": f"{self.wind_error_sd_m_s:g}", "found_lo": f"{100 * self.found_share_range[0]:.0f}",
+                "found_hi": f"{100 * self.found_share_range[1]:.0f}"}
+
+    def prose(self) -> dict[str, str]:
+        """The assumptions as the sentences shown beside every balloon estimate (English)."""
+        f = self.figures()
+        ground = ("balloons and leaflets land on a coarse elevation field (1/12°, 28 m steps; SRTM/GMTED2010/ETOPO1 "
+                  "via pvlib's altitude map)" if self.terrain else "balloons and leaflets land at sea level (flat ground)")
+        return {
+            "flight": "climb {climb_lo}–{climb_hi} m/s to the float altitude ± {float_sd} m, leak {leak_lo}–{leak_hi} m/s, "
+                      "timers ± {timer_min} min, {failures}% timer failure (payload comes down with the envelope), "
+                      "envelope falls at {envelope} m/s after its last timer".format(**f),
+            "fall": "leaflets fall at a lognormal {fall} m/s (σ_log {fall_sigma}) scaled by 1/sqrt(air density), glide "
+                    "{glide_lo}–{glide_hi} m/s; {unopened}% of each payload stays bundled and falls at "
+                    "{bundle_lo}–{bundle_hi} m/s".format(**f),
+            "ground": ground + "; landing classes from Natural Earth 1:10m outlines",
+            "finding": "{found_lo}–{found_hi}% of landed leaflets are picked up, by people chosen at random in the "
+                       "cell".format(**f),
+        }
+
 
 @dataclass(frozen=True)
 class LaunchPlan:
@@ -88,6 +119,17 @@ class EnsembleResult:
     extrapolated_steps: dict[str, int] = field(default_factory=dict)
     found_share: np.ndarray | None = None   # (draws,) share of landed leaflets found
     draw_member: np.ndarray | None = None   # (draws,) forecast member each draw flew in
+
+    def example_tracks(self, site_lon: float, site_lat: float, *, n: int = 12, draw: int = 0) -> list[np.ndarray]:
+        """Up to ``n`` balloons of one draw as (lon, lat) polylines: the site, each release
+        point of the payload while aloft, and where the envelope came down (for maps)."""
+        tracks = []
+        for b in range(min(self.balloons, n)):
+            d = self.drops[draw, b]
+            pts = [(site_lon, site_lat)] + [(x[2], x[1]) for x in d if np.isfinite(x[1])]
+            pts.append((self.envelope_lon[draw, b], self.envelope_lat[draw, b]))
+            tracks.append(np.array(pts))
+        return tracks
 
 
 def _per_draw_uniforms(draws: int, seed: int) -> np.ndarray:

@@ -31,6 +31,12 @@ def candidate_hours(wind: WindArrays, last_timer_h: float, *, persistence_hours:
     return np.arange(first, last + 1.0, 3600.0)
 
 
+def safest(table: pd.DataFrame) -> pd.Series:
+    """The launch hour of :func:`scan`'s table that sends the smallest share of leaflets South
+    (ties: the larger share North)."""
+    return table.sort_values(["south", "north"], ascending=[True, False]).iloc[0]
+
+
 def scan(wind: WindArrays, lat_deg: float, lon_deg: float, *, float_altitude_m: float,
          timers_h: tuple[float, ...], launch_altitude_m: float = 50.0, balloons: int = 40,
          parcels_per_release: int = 12, assumptions: Assumptions | None = None, seed: int = 0,

@@ -83,10 +83,23 @@ def county_population(grid: PopulationGrid) -> np.ndarray:
     return np.bincount(grid.county, weights=grid.population, minlength=len(grid.county_ids))
 
 
+def _entry_text() -> str:
+    p = parameters.table()["p_intercept"]
+    return (f"copies seized at the crossing ~ Binomial(N, π), π ~ U({p.low:.2f}, {p.high:.2f}) (assumption)")
+
+
+def _sharing_text() -> str:
+    s = parameters.source_shares()
+    return (f"sources of copies: family {parameters.pct(s['family'])}, friends {parameters.pct(s['friends'])}, "
+            f"market {parameters.pct(s['market'])} (UMG/Daily NK 2022, n=50 inside)")
+
+
+#: Assumptions shown beside every estimate; the figures of ``entry`` and ``sharing`` are read
+#: from the parameter table (``data/parameters.csv``), never restated.
 ASSUMPTIONS = {
-    "entry": "copies seized at the crossing ~ Binomial(N, π), π ~ U(0.05, 0.40) (assumption)",
+    "entry": _entry_text(),
     "spread": "counties mix at random inside (no clustering of friends); mean-field daily steps",
-    "sharing": "sources of copies: family 64%, friends 50%, market 22% (UMG/Daily NK 2022, n=50 inside)",
+    "sharing": _sharing_text(),
     "movement": "copies carried along main railway lines (Wikipedia line articles) and a gravity "
                 "term between market towns (urban population, distance^-γ, γ 1.5–2.5)",
     "copying": "κ 0.005–0.08 copies per copy per day, capped by households with a player (42%, "

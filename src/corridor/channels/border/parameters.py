@@ -52,6 +52,18 @@ def table() -> dict[str, Parameter]:
                                  r["meaning"], r["source"]) for r in df.to_dict("records")}
 
 
+def source_shares() -> dict[str, float]:
+    """Where viewers got their copy (central values of the table, shares of viewers; they may add
+    up to more than one): ``{"family": .., "friends": .., "market": ..}``."""
+    t = table()
+    return {k: t[f"share_{k}"].central for k in ("family", "friends", "market")}
+
+
+def pct(x: float) -> str:
+    """A share as a whole percentage: 0.64 → '64%'."""
+    return f"{100 * x:.0f}%"
+
+
 def check_value(name: str, value: float) -> None:
     """Raise ``ValueError`` if ``value`` cannot be a value of parameter ``name``."""
     params = table()
