@@ -516,7 +516,7 @@ def build(path_or_season, date=None, *, grid: PopulationGrid | None = None, draw
     if grid is None:
         from corridor.geo.grid import load_grid
 
-        grid = load_grid(5.0, date.year, progress=progress)
+        grid = load_grid(None, date.year, progress=progress)
 
     # --- rows, transmitters, stations
     rows, unmodelled, transmitters, uses = [], [], {}, {}
