@@ -55,7 +55,7 @@ UNAUDITED_COLUMNS: dict[str, dict[str, str]] = {
         "totp_last_step": "advances at every sign-in with a second factor (the replay guard of RFC 6238 §5.2)",
     },
     "api_token": {
-        "last_used_at": ("a token's last use, for finding unused tokens (not written yet); "
+        "last_used_at": ("a token's last use, written at most once a day, for finding unused tokens; "
                          "a use is not an audited write"),
     },
 }

@@ -586,6 +586,30 @@ def token_grant(s: Session, digest: str) -> TokenGrant:
                       None if tok.expires_at is None else _aware(tok.expires_at))
 
 
+#: A token's last use is written at most once a day (``corridor doctor`` lists tokens unused for 90 days).
+TOKEN_USE_EVERY = timedelta(days=1)
+
+
+def note_token_use(engine, digest: str, noted: dict, *, now: datetime | None = None) -> None:
+    """Record that the API token whose hash is ``digest`` was used: at most once a day per token
+    (``noted``, the caller's memo of days already written), in a transaction of its own so that a
+    read stays a read. A busy database skips it: the column is bookkeeping, not audited."""
+    from sqlalchemy import or_, update
+
+    now = now or datetime.now(UTC)
+    if noted.get(digest) == now.date():
+        return
+    try:
+        with engine.begin() as conn:
+            conn.execute(update(ApiToken).where(
+                ApiToken.token_hash == digest,
+                or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - TOKEN_USE_EVERY))
+                .values(last_used_at=now))
+    except Exception:  # noqa: BLE001  (best effort: never fail a request over bookkeeping)
+        return
+    noted[digest] = now.date()
+
+
 def open_session(s: Session, user: User, *, mfa: bool, hours: float) -> tuple[str, WebSession]:
     """A new browser session for ``user`` lasting ``hours``: the raw id (for the cookie; only its
     hash is stored) and the row (with its CSRF token)."""

@@ -49,6 +49,12 @@ LAZY_COMMANDS: dict[str, tuple[str, str, bool, str]] = {
     "assess": ("corridor.cli.assess", "assess_command", False,
                "People reached per channel and for the whole coalition (each person once), cost per person, "
                "with 90 % intervals; optionally where the next budget should go."),
+    "backup": ("corridor.cli.ops", "backup_app", True,
+               "Back up the whole coalition to one encrypted file; verify a backup; make backup keys."),
+    "restore": ("corridor.cli.ops", "restore", False,
+                "Restore a whole-coalition backup into an empty database, all or nothing, after checking all of it."),
+    "doctor": ("corridor.cli.ops", "doctor", False,
+               "Check a running server, one line per check with what to do; exit 1 if anything needs action."),
     "report": ("corridor.cli.assess", "report_command", False,
                "A PDF report for donors and partners: the figures of `corridor assess`, maps, methods, caveats."),
 }

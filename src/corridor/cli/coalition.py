@@ -165,10 +165,13 @@ def serve(
         upgrade(db)
     except Exception as exc:
         raise CorridorError(f"cannot open the database ({type(exc).__name__})", field="--db") from None
+    # The client address (sign-in throttling) and scheme come from X-Forwarded-For/-Proto only when
+    # the request comes from a trusted proxy: by default the reverse proxy on this host (deploy/Caddyfile).
+    proxy = {"proxy_headers": True, "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")}
     console.print(f"Corridor at http://{host}:{port}/ (Ctrl+C to stop)")
     if workers == 1:
-        uvicorn.run(create_app(db, migrate=False), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(db, migrate=False), host=host, port=port, log_level="warning", **proxy)
     else:
         os.environ[ENV_URL] = database_url(db)
         uvicorn.run("corridor.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
-                    log_level="warning")
+                    log_level="warning", **proxy)

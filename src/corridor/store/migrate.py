@@ -48,3 +48,20 @@ def current_revision(url: str | None = None, *, engine=None) -> str | None:
     finally:
         if own:
             engine.dispose()
+
+
+def head_revision() -> str:
+    """The newest revision of the migrations shipped with this version of Corridor."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def is_current(engine) -> bool:
+    """Whether the database at ``engine`` answers and is at :func:`head_revision` (no exception:
+    an unreachable database is simply not current)."""
+    try:
+        return current_revision(engine=engine) == head_revision()
+    except Exception:  # noqa: BLE001  (any failure to answer means not ready)
+        return False
+

@@ -203,6 +203,12 @@ def ledger_version(request: Request, s: Session) -> int:
     return version
 
 
+def note_token_use(request: Request, digest: str) -> None:
+    """Write the token's last use (at most once a day per token and worker), for ``corridor doctor``."""
+    state = request.app.state
+    members.note_token_use(state.engine, digest, state.__dict__.setdefault("token_use_noted", {}))
+
+
 def identify(request: Request, s: Session) -> Identity | None:
     """The identity behind a request: a bearer token or a live session cookie (or nobody).
 
@@ -212,9 +218,11 @@ def identify(request: Request, s: Session) -> Identity | None:
     """
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        grant = token_grant(request, s, token_hash(header[7:].strip()))
+        digest = token_hash(header[7:].strip())
+        grant = token_grant(request, s, digest)
         if not grant.live():
             raise HTTPException(401, "invalid or expired token")
+        note_token_use(request, digest)
         return Identity(None, grant.actor(), None, via_token=True)
     found = members.live_session(s, request.cookies.get(SESSION_COOKIE))
     if found is None:

@@ -26,6 +26,7 @@ import threading
 
 from starlette.datastructures import URL, QueryParams
 
+from corridor.access import members
 from corridor.access.accounts import token_hash
 from corridor.coalition.ledger import VERSION_SQL
 
@@ -101,9 +102,12 @@ class FastReadMiddleware:
         version = self.version.read()
         if version is None:
             return None
-        grant = self.state.token_cache.get((token_hash(token), version))
+        digest = token_hash(token)
+        grant = self.state.token_cache.get((digest, version))
         if grant is None or not grant.live():    # unknown here, or expired: the full path answers
             return None
+        # the token's last use, as the full path writes it (a dictionary lookup on most requests)
+        members.note_token_use(self.state.engine, digest, self.state.__dict__.setdefault("token_use_noted", {}))
         query = str(QueryParams(scope.get("query_string", b"").decode("latin-1")))
         return answer_key(grant.actor(), URL(scope=scope).path, query, version)
 
