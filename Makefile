@@ -1,6 +1,8 @@
 # Corridor: two commands.
 #   make demo   set up (first time) and run the main job on the shipped data
 #   make test   set up (first time) and run the whole test suite
+# and, while working on it:
+#   make check  the quick tier: every test but model fits, live servers, browsers and the demo
 #
 # Setup makes a virtual environment in .venv and installs the locked dependencies
 # (requirements.lock) with uv, then Corridor itself in editable mode. Modules are compiled to
@@ -13,9 +15,18 @@ UV     := $(BIN)/uv
 STAMP  := $(VENV)/.installed
 OUT    ?= out
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs in this process.
+# Each test file runs whole in one process, in its order (module fixtures are built once, and the
+# matrix tests build on the records of the tests before them).
+PYTEST_WORKERS ?= auto
+# pytest keeps its assertion-rewritten modules as bytecode (about 10 s of every start), even where
+# PYTHONDONTWRITEBYTECODE is set.
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+# The quick tier (markers declared in pyproject.toml, given in tests/conftest.py).
+CHECK_MARKERS := not (slow or fit or server or browser)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test setup bench lock clean browser
+.PHONY: demo test check setup bench lock clean browser
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +42,10 @@ demo: setup
 	$(BIN)/corridor demo --out $(OUT)
 
 test: setup browser
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
+
+check: setup
+	$(PYTEST) -m "$(CHECK_MARKERS)" $(PYTEST_ARGS)
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
 browser:
