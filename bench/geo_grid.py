@@ -15,7 +15,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as cache:
         os.environ["CORRIDOR_CACHE_DIR"] = cache
         from corridor.geo import load_grid
-        from corridor.geo.grid import cache_path
+        from corridor.geo.grid_io import cache_path
 
         print(f"{'grid':>6} {'cells':>9} {'cold build+save s':>18} {'cached load s':>14} {'cache MB':>9}")
         for res in (5.0, 1.0):

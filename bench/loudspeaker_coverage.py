@@ -40,7 +40,7 @@ def on_axis_range_km(spec, channel, period: str) -> float:
     c_met = acoustics.meteorological_correction_db(d, spec.height_m, 1.5, 2.5)
     level = acoustics.sound_pressure_level_db(
         spec.sound_power_db, d, directivity_db_=spec.directivity_index_db, alpha_db_per_km=alpha,
-        mean_height_m=(spec.height_m + 1.5) / 2.0, c_met_db=c_met)
+        source_height_m=spec.height_m, receiver_height_m=1.5, c_met_db=c_met)
     background = channel.background_night_rural_db + (channel.background_day_offset_db if period == "day" else 0.0)
     audible = level >= background + channel.margin_db
     return float(d[audible][-1] / 1000.0) if audible.any() else 0.0

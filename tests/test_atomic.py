@@ -20,7 +20,7 @@ def test_failure_midway_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
 def test_map_failure_writes_nothing(tmp_path, grid, monkeypatch):
     import matplotlib.figure
 
-    from corridor.maps.population import population_map
+    from corridor.presentation.population import population_map
 
     def broken(*args, **kwargs):
         raise OSError("disk full")

@@ -79,7 +79,7 @@ def test_the_extractors_find_messages_of_every_kind():
     used = used_messages()
     where = {w.split(":")[0] for ws in used.values() for w in ws}
     assert any(w.startswith("web/templates/") for w in where)          # page templates
-    assert any(w.startswith("assess/templates/") for w in where)       # the PDF report
+    assert any(w.startswith("presentation/templates/") for w in where)       # the PDF report
     assert any(w.startswith("cli/") for w in where)                    # commands: _("...")
     assert "Assumptions" in used                                       # a template's _("...")
     assert not [m for m in used if m == "reason"]                      # _(item["reason"]): a key, not a message

@@ -76,10 +76,11 @@ def build_ledger(url: str, *, progress: Progress = lambda _m: None) -> tuple[str
     from corridor.access import members
     from corridor.access.rules import Actor, Role, Visibility
     from corridor.coalition import ledger
-    from corridor.store import make_engine, upgrade
+    from corridor.access.setup import prepare_database
+    from corridor.store import make_engine
     from corridor.store.engine import session_scope
 
-    upgrade(url)
+    prepare_database(url)
     engine = make_engine(url)
     password = secrets.token_urlsafe(12)
     try:
@@ -183,11 +184,11 @@ def run_demo(out: Path, *, draws: int = 200, progress: Progress = lambda _m: Non
              scheduler: str | None = None) -> DemoResult:
     """Build everything the demo shows into ``out`` (and the demo database); see the module notes.
     The grid has the resolution of the setting (:func:`corridor.settings.grid_resolution_km`)."""
-    from corridor.assess import figures
     from corridor.assess.ledger_assessment import assess_ledger
     from corridor.geo import grid_summary
     from corridor.geo.grid import load_grid
-    from corridor.maps.population import population_map
+    from corridor.presentation import figures
+    from corridor.presentation.population import population_map
     from corridor.store import make_engine
     from corridor.store.engine import session_scope
 

@@ -79,6 +79,7 @@ def test_unsealing_needs_the_reviewer_role_and_is_audited(engine, world):
 
     from corridor.access.errors import Forbidden, NotFound
     from corridor.access.tables import AuditEntry
+    from corridor.archive import sealing
 
     with session_scope(engine) as s:
         p, _ = add_witness(s, world)
@@ -86,7 +87,7 @@ def test_unsealing_needs_the_reviewer_role_and_is_audited(engine, world):
             records.unseal(s, clerk(s, world, "A", "coder"), p, passphrase=KEY_PASSPHRASE)
         with pytest.raises(NotFound):   # another organisation cannot even learn the person exists
             records.get_person(s, clerk(s, world, "B", "reviewer"), p.public_id)
-        with pytest.raises(records.sealing.WrongPassphrase):
+        with pytest.raises(sealing.WrongPassphrase):
             records.unseal(s, clerk(s, world, "A", "reviewer"), p, passphrase="not the passphrase")
         records.unseal(s, clerk(s, world, "A", "reviewer"), p, passphrase=KEY_PASSPHRASE)
         actions = [a for (a,) in s.execute(sa.select(AuditEntry.action))]

@@ -125,3 +125,29 @@ def test_bad_input_is_a_clear_error(items, grid):
         assess(items, grid, draws=5)
     with pytest.raises(CorridorError, match="scheduler"):
         assess(items, grid, draws=DRAWS, scheduler="udp://nowhere", use_cache=False)
+
+
+def test_the_assumption_notes_read_in_korean(assessment):
+    from corridor.assess.engine import assumption_notes
+
+    en, ko = assumption_notes(assessment), assumption_notes(assessment, "ko")
+    assert en == assessment.as_dict()["assumptions"]              # the JSON keeps the English notes
+    assert set(ko) == set(en)
+    for key in ko:
+        assert ko[key] != en[key] and any("\uac00" <= ch <= "\ud7a3" for ch in ko[key]), key
+    assert str(assessment.draws) in ko["draws"] and assessment.grid.key in ko["population"]
+    assert "확성기" in ko["overlap"]                               # channel names from the one place
+
+
+def test_the_budget_suggestion_is_explained_in_either_language(assessment):
+    from corridor.channels import channel_title
+    from corridor.presentation import formatting
+    from corridor.presentation.suggestion import explanation
+
+    plan = suggest(assessment, 60000)
+    assert plan["steps"] and plan["top_channel"] in plan["by_channel_usd"]
+    en, ko = explanation(plan, "en"), explanation(plan, "ko")
+    assert en.startswith("Spending " + formatting.usd(plan["spent_usd"], "en"))
+    assert channel_title(plan["top_channel"], "en") in en and channel_title(plan["top_channel"], "ko") in ko
+    assert formatting.people(plan["new_people_total_median"], "ko") in ko
+    assert explanation({**plan, "steps": []}, "ko") != explanation({**plan, "steps": []}, "en")

@@ -78,8 +78,10 @@ def test_the_ledger_is_assessed_as_the_engine_assesses_its_items(db_url, grid):
     # the second run reads the coverages the first stored (kept at float16 precision)
     assert out.assessment.as_dict()["coalition"] == pytest.approx(direct.as_dict()["coalition"], rel=1e-3)
     assert set(out.assessment.as_dict()["channels"]) == {"loudspeaker"}
-    png = out.figure_png("channels", "ko")
-    assert png.startswith(b"\x89PNG") and out.figure_png("channels", "ko") is png   # drawn once
+    from corridor.presentation.figures import figure_png
+
+    png = figure_png(out, "channels", "ko")
+    assert png.startswith(b"\x89PNG") and figure_png(out, "channels", "ko") is png   # drawn once
 
 
 def test_the_cache_follows_the_ledger_version(db_url, grid):

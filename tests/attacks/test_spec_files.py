@@ -223,7 +223,9 @@ def test_the_assessment_names_the_skipped_activity(app, world, canary):
     assert skipped["no-wind title"]["field"] == "spec.wind"
     assert "2 activities not assessed" in a.as_dict()["assumptions"]["skipped"]
     assert a.as_dict()["coalition"]["reached_median"] == 0
-    from corridor.assess import figures    # the dashboard's figures draw an assessment of nothing
+    from corridor.presentation import (
+        figures,  # the dashboard's figures draw an assessment of nothing
+    )
 
     for draw in (figures.reach_map, figures.gap_map, figures.channel_chart):
         assert draw(a, canary / f"{draw.__name__}.png").stat().st_size > 0

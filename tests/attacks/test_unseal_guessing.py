@@ -21,6 +21,7 @@ from corridor.access import members
 from corridor.access.rules import ArchiveRole, Role
 from corridor.access.tables import AuditEntry, Failure, Organisation, User
 from corridor.archive import records, sealing
+from corridor.archive.tables import ArchivePerson
 from corridor.store import session_scope
 from tests.archive.conftest import KEY_PASSPHRASE, fast_kdf  # noqa: F401  (cheap Argon2id)
 from tests.attacks.signin import sign_in as login
@@ -118,7 +119,7 @@ def test_failures_are_kept_when_the_caller_rolls_back(app, world, sealed):
     with pytest.raises(sealing.WrongPassphrase), session_scope(engine) as s:
         user = s.execute(sa.select(User).where(User.username == "viewer-a")).scalar_one()
         iv = records.get_interview(s, records.clerk_for(s, user), sealed)
-        person = s.get(records.ArchivePerson, iv.person_id)
+        person = s.get(ArchivePerson, iv.person_id)
         records.unseal(s, records.clerk_for(s, user), person, passphrase="a wrong pass phrase")
     with session_scope(engine) as s:
         assert s.execute(sa.select(sa.func.count(Failure.id))).scalar() == 2   # per user and per organisation

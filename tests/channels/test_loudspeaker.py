@@ -19,6 +19,22 @@ def test_divergence_and_absorption_follow_iso_9613_2():
     assert acoustics.ground_attenuation_db(20.0, 10.0) == 0.0
 
 
+def test_the_alternative_ground_method_adds_the_solid_angle_correction():
+    """ISO 9613-2:1996 7.3.2: with A_gr of eq. 10, D_Ω of eq. 11 is added to the directivity."""
+    hs, hr = 10.0, 1.5
+    d = np.array([0.0, 50.0, 1000.0, 10_000.0])
+    expected = 10 * np.log10(1 + (d ** 2 + (hs - hr) ** 2) / (d ** 2 + (hs + hr) ** 2))
+    assert acoustics.solid_angle_correction_db(d, hs, hr) == pytest.approx(expected)
+    assert acoustics.solid_angle_correction_db(10_000.0, hs, hr) == pytest.approx(10 * np.log10(2), abs=1e-3)
+    assert acoustics.solid_angle_correction_db(0.0, hs, hr) < 10 * np.log10(2)
+    level = acoustics.sound_pressure_level_db(160.0, d[1:], alpha_db_per_km=2.8, source_height_m=hs,
+                                              receiver_height_m=hr, c_met_db=1.0)
+    by_hand = (160.0 + expected[1:] - acoustics.geometric_divergence_db(d[1:])
+               - acoustics.atmospheric_absorption_db(d[1:], 2.8)
+               - acoustics.ground_attenuation_db(d[1:], (hs + hr) / 2) - 1.0)
+    assert level == pytest.approx(by_hand)
+
+
 def test_directivity_pattern():
     d = acoustics.directivity_db(np.array([0.0, 30.0, 180.0, 350.0]), 10.0, 60.0, 20.0)
     assert d[0] == 10.0

@@ -100,12 +100,55 @@ def test_channel_commands_share_the_options_and_the_resolution_setting(tmp_path)
     assess = group.load("assess")
     assert {"--lang", "--resolution-km"} <= {o for p in assess.params for o in p.opts}
 
-    from tests.cli_runner import assert_user_error, run_process
-
     from pathlib import Path
+
+    from tests.cli_runner import assert_user_error, run_process
 
     example = Path(__file__).resolve().parents[2] / "examples" / "loudspeaker" / "paju-night.yaml"
     assert_user_error(run_process("loudspeaker", "coverage", example, "--resolution", "0.1"),
                       "--resolution-km", "0.1")
     env = dict(os.environ, CORRIDOR_GRID_KM="lots")
     assert_user_error(run_process("loudspeaker", "coverage", example, env=env), "CORRIDOR_GRID_KM", "lots")
+
+
+#: Libraries a channel's input error must not load: reading and checking an activity file needs
+#: only the spec (pydantic and NumPy), not the channel's model.
+MODEL_ONLY = {"pandas", "xarray", "numba", "scipy", "shapely"}
+#: channel -> (command, example file, a valid line, the same line made invalid)
+BAD_FIELD = {
+    "loudspeaker": ("coverage", "loudspeaker/paju-night.yaml", "sound_power_db: 165", "sound_power_db: -5"),
+    "radio": ("coverage", "radio/nkrr-2010-tashkent.yaml", "frequency_khz: 7590", "frequency_khz: -7590"),
+    "border": ("spread", "border/hyesan-usb.yaml", "devices: 1000", "devices: -1000"),
+    "satellite": ("coverage", "satellite/koreasat-116e.yaml", "dish_cm: 60", "dish_cm: -60"),
+    "balloon": ("launch", "balloon/paju-january.yaml", "balloons: 20", "balloons: -3"),
+}
+
+
+@pytest.mark.parametrize("channel", sorted(BAD_FIELD))
+def test_a_bad_field_is_refused_before_the_model_loads(channel, tmp_path):
+    from pathlib import Path
+
+    command, example, good, bad = BAD_FIELD[channel]
+    text = (Path(__file__).resolve().parents[2] / "examples" / example).read_text(encoding="utf-8")
+    assert good in text
+    spec = tmp_path / "bad.yaml"
+    spec.write_text(text.replace(good, bad), encoding="utf-8")
+    code = "\n".join([
+        "import sys",
+        "heavy = set(sys.argv[3:])",
+        "from corridor.cli import main",
+        "sys.argv = ['corridor', sys.argv[1], sys.argv[2], " + repr(str(spec)) + "]",
+        "try:",
+        "    main()",
+        "except SystemExit as e:",
+        "    code = e.code",
+        "print('EXIT', code)",
+        "print('LOADED', sorted({m.split('.')[0] for m in sys.modules} & heavy))",
+    ])
+    r = subprocess.run([sys.executable, "-c", code, channel, command, *sorted(MODEL_ONLY)],
+                       capture_output=True, text=True, timeout=300)
+    field = bad.split(":")[0]
+    assert field in r.stderr, r.stderr                          # the error names the field
+    lines = r.stdout.strip().splitlines()
+    assert lines[-2] == "EXIT 2", (r.stdout, r.stderr)           # a user's mistake, no traceback
+    assert lines[-1] == "LOADED []", channel

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from corridor import access
 from corridor.access import audit, members
 from corridor.access.rules import Role, Visibility
-from corridor.access.tables import User
+from corridor.access.tables import Organisation, User
 from corridor.coalition import aggregates, exchange, ledger
 from corridor.coalition.tables import ActivityRecord
 from corridor.errors import CorridorError
@@ -70,7 +70,7 @@ def test_owner_cannot_grant_more_than_held(engine, coalition):
     with session_scope(engine) as s:
         editor = actor(s, coalition, "Free Voice", Role.EDITOR)
         newbie = members.create_user(s, "newbie@fv", "another long phrase")
-        org = s.get(ledger.Organisation, coalition[("Free Voice", Role.EDITOR)][1])
+        org = s.get(Organisation, coalition[("Free Voice", Role.EDITOR)][1])
         with pytest.raises(access.Forbidden):
             members.set_membership(s, newbie, org, Role.OWNER, granter=editor)
         owner = actor(s, coalition, "Free Voice", Role.OWNER)

@@ -6,7 +6,7 @@ import shapely
 
 from corridor.errors import CorridorError
 from corridor.geo import grid as gridmod
-from corridor.geo import population, sources
+from corridor.geo import grid_io, population, sources
 from corridor.geo.names import NE_HASC_TO_PROVINCE, PROVINCES
 
 
@@ -79,8 +79,8 @@ def test_rebuild_is_identical_and_the_cache_round_trips(tmp_path, grid2008):
     for name in ("x", "y", "civilian", "military", "urban", "province", "county", "area_km2"):
         assert np.array_equal(getattr(again, name), getattr(grid2008, name)), name
     path = tmp_path / "grid.parquet"
-    gridmod.save_grid(again, path)
-    back = gridmod.read_grid(path)
+    grid_io.save_grid(again, path)
+    back = grid_io.read_grid(path)
     assert np.array_equal(back.civilian, again.civilian)
     assert back.county_ids == again.county_ids
     assert back.key == again.key
@@ -88,16 +88,16 @@ def test_rebuild_is_identical_and_the_cache_round_trips(tmp_path, grid2008):
 
 def test_corrupt_cache_is_a_clear_error(tmp_path, grid2008):
     path = tmp_path / "grid.parquet"
-    gridmod.save_grid(grid2008, path)
+    grid_io.save_grid(grid2008, path)
     raw = bytearray(path.read_bytes())
     raw[len(raw) // 2: len(raw) // 2 + 64] = b"\0" * 64
     path.write_bytes(bytes(raw))
     with pytest.raises(CorridorError) as err:
-        gridmod.read_grid(path)
+        grid_io.read_grid(path)
     assert str(path) in str(err.value) and "--rebuild" in str(err.value)
     path.write_bytes(b"not parquet at all")
     with pytest.raises(CorridorError, match="corrupt"):
-        gridmod.read_grid(path)
+        grid_io.read_grid(path)
 
 
 @pytest.mark.parametrize("bad", [0, -5, float("nan"), "abc", 0.1])

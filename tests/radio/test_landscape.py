@@ -241,7 +241,7 @@ def test_korean_catalogue_covers_the_map_strings():
     po = Path(landscape.__file__).parents[2] / "locale" / "ko" / "LC_MESSAGES" / "landscape.po"
     with po.open("rb") as f:
         ids = [m.id for m in read_po(f, locale="ko") if m.id]
-    source = (Path(landscape.__file__).parents[2] / "maps" / "landscape.py").read_text("utf-8")
+    source = (Path(landscape.__file__).parents[2] / "presentation" / "landscape.py").read_text("utf-8")
     assert len(ids) >= 10
     for msg in ids:
         assert gettext("ko", msg) != msg and any("\uac00" <= ch <= "\ud7a3" for ch in gettext("ko", msg))
@@ -249,7 +249,7 @@ def test_korean_catalogue_covers_the_map_strings():
 
 
 def test_landscape_map_is_written(land, coarse_grid, tmp_path):
-    from corridor.maps.landscape import landscape_maps
+    from corridor.presentation.landscape import landscape_maps
 
     out = landscape_maps(coarse_grid, land, tmp_path / "landscape-ko.png", lang="ko")
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 50_000

@@ -35,17 +35,22 @@ def wait_until_up(base: str, *, tries: int = 300) -> None:
 
 @contextmanager
 def live_server(app):
-    port = free_port()
+    """Serve ``app`` in a thread on a port of its own: the socket is bound here, before the server
+    starts, so parallel test processes can never pick the same port."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"
-    wait_until_up(base)
     try:
+        wait_until_up(base)
         yield base
     finally:
         server.should_exit = True
         thread.join(10)
+        sock.close()
 
 
 @contextmanager

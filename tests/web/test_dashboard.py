@@ -66,3 +66,14 @@ def _activity_id(app, public_id):
 
     with session_scope(app.state.engine) as s:
         return s.execute(select(ActivityRecord.id).where(ActivityRecord.public_id == public_id)).scalar_one()
+
+
+def test_the_dashboard_speaks_korean_in_the_assumptions_and_the_suggestion(app, world, client):
+    _campaign(app, world, "A", "gamma", Visibility.PRIVATE, 126.70)
+    assert login(client, "editor-a").status_code == 303
+    ko, en = client.get("/dashboard?lang=ko").text, client.get("/dashboard?lang=en").text
+    assert "몬테카를로 추출" in ko and "Monte Carlo draws per activity" not in ko
+    assert "Monte Carlo draws per activity" in en
+    assert "확성기" in ko                                       # the channel's name, from the registry
+    plan = client.get("/dashboard/whatif", params={"budget": "5000", "lang": "ko"}).json()["suggestion"]
+    assert any("\uac00" <= ch <= "\ud7a3" for ch in plan["explanation"])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from corridor import formatting
 from corridor.errors import CorridorError
+from corridor.presentation import formatting
 from corridor.web.templating import current_lang, make_environment
 
 

@@ -262,7 +262,8 @@ def _patch_for_speed(mp: pytest.MonkeyPatch) -> None:
 
     from corridor.access import accounts
     from corridor.archive import sealing
-    from corridor.assess import coverages, figures
+    from corridor.assess import coverages
+    from corridor.presentation import figures
 
     mp.setattr(accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     mp.setitem(sealing.passphrase_encrypt.__kwdefaults__, "opslimit", nacl.pwhash.argon2id.OPSLIMIT_MIN)
@@ -480,7 +481,8 @@ PAGE_ROUTES = {
     ("POST", "/logout"): "session",
 }
 #: Public routes: no records behind them (each is still fetched by every visitor below).
-PUBLIC_ROUTES = {("GET", "/login"), ("GET", "/healthz"), ("GET", "/fonts/{name}"), ("GET", "/openapi.json"),
+PUBLIC_ROUTES = {("GET", "/login"), ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/fonts/{name}"),
+                 ("GET", "/openapi.json"),
                  ("GET", "/static")}
 #: Signing in is public by nature; it is tested in tests/web/test_web_service.py and tests/attacks.
 SIGN_IN = {("POST", "/login"), ("POST", "/login/enrol")}
@@ -600,7 +602,7 @@ def test_derived_api_view(matrix, view, kind, who):
 def test_public_routes_reveal_nothing(matrix):
     m = matrix
     for who in VISITORS:
-        for url in ("/login", "/healthz", "/openapi.json", "/fonts/none.ttf", "/static/none.css"):
+        for url in ("/login", "/healthz", "/readyz", "/openapi.json", "/fonts/none.ttf", "/static/none.css"):
             r = m.client(who).get(url, follow_redirects=False)
             assert r.status_code in (200, 404), (url, who, r.status_code)
             assert_nothing_leaks(m, who, r, url)

@@ -161,12 +161,11 @@ def test_activity_form_shows_the_channel_models_error(client, world):
 
 def test_revoked_and_expired_tokens_stop_working_at_once(app, client, world):
     from corridor.access import audit, members
-    from corridor.access.tables import ApiToken, User
-    from corridor.coalition import ledger
+    from corridor.access.tables import ApiToken, Organisation, User
 
     with session_scope(app.state.engine) as s:
         user = s.get(User, world["users"][("A", Role.EDITOR)])
-        org = s.get(ledger.Organisation, world["orgs"]["A"])
+        org = s.get(Organisation, world["orgs"]["A"])
         token, record = members.create_token(s, user, org, Role.VIEWER, name="script")
         token_id = record.id
     assert client.get("/api/v1/campaigns", headers=bearer(token)).status_code == 200

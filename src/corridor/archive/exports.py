@@ -35,13 +35,12 @@ from corridor.archive import thesaurus
 from corridor.archive.consent import Use
 from corridor.archive.records import (
     Clerk,
-    _audit,
-    _require,
     add_event,
     current_review,
     get_interview,
     redacted_segments,
 )
+from corridor.archive.records.common import _audit, _require
 from corridor.archive.tables import (
     ArchiveConsent,
     ArchiveEvent,

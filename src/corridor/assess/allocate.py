@@ -38,7 +38,8 @@ def _candidates(a: Assessment) -> list[Item]:
 
 
 def suggest(a: Assessment, budget_usd: float, *, max_steps: int = MAX_STEPS) -> dict:
-    """A suggested use of ``budget_usd`` more, step by step, each with the numbers behind it."""
+    """A suggested use of ``budget_usd`` more, step by step, each with the numbers behind it
+    (data only: :func:`corridor.presentation.suggestion.explanation` says it in words)."""
     if not np.isfinite(budget_usd) or budget_usd <= 0:
         raise CorridorError("must be a positive amount of USD", field="--budget", value=budget_usd)
     cands = _candidates(a)
@@ -113,15 +114,8 @@ def suggest(a: Assessment, budget_usd: float, *, max_steps: int = MAX_STEPS) -> 
         by_channel[s["channel"]] = by_channel.get(s["channel"], 0.0) + s["cost_usd"]
     total_new = sum(s["new_people_median"] for s in steps)
     spent = budget_usd - remaining
-    if steps:
-        top = max(by_channel, key=by_channel.get)
-        explanation = (f"Spending ${spent:,.0f} of ${budget_usd:,.0f} in {len(steps)} steps reaches about "
-                       f"{total_new:,.0f} more people (sum of each step's median; intervals per step). Most goes "
-                       f"to {top} (${by_channel[top]:,.0f}) because it adds the most people not yet reached per "
-                       f"dollar; each step's gain already accounts for people the coalition reaches now.")
-    else:
-        explanation = "No activity fits the budget or adds anyone: nothing is suggested."
     return {"budget_usd": float(budget_usd), "spent_usd": spent, "steps": steps, "by_channel_usd": by_channel,
-            "new_people_total_median": total_new, "explanation": explanation,
+            "new_people_total_median": total_new,
+            "top_channel": max(by_channel, key=by_channel.get) if steps else None,
             "method": f"greedy by new people per dollar over {sel.size} of {a.draws} draws; candidates are "
                       "the ledger's activities repeated once more at their recorded cost"}

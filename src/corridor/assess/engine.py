@@ -463,7 +463,7 @@ def _figures(a: Assessment, present: list[str], pop64, prov_m, prov_pop, times) 
         "hours": _hours(a, times),
         "evidence": None if a.evidence is None else {
             "year": a.evidence.year, "respondents": a.evidence.respondents, "synthetic": a.evidence.synthetic},
-        "assumptions": _assumption_notes(a),
+        "assumptions": assumption_notes(a),
         "skipped": list(a.skipped),
         "_comparison": comparison,
     }
@@ -545,22 +545,32 @@ def _hours(a: Assessment, times) -> list[dict]:
             for h in range(24)]
 
 
-def _assumption_notes(a: Assessment) -> dict:
+def assumption_notes(a: Assessment, lang: str = "en") -> dict[str, str]:
+    """The assumptions behind ``a``'s figures, one short note each, in ``lang`` (the JSON result
+    keeps the English ones; the dashboard shows the reader's language)."""
+    from corridor.channels import channel_title
+    from corridor.i18n import gettext
+
+    _ = lambda m: gettext(lang, m)
+    overlaps = "; ".join(f"{channel_title(c, lang)}: rho {a.rho(c):g}"
+                         for c in CHANNEL_ORDER if c in a.assumptions.get("overlap", {}))
     notes = {
-        "draws": f"{a.draws} Monte Carlo draws per activity; intervals are the 5th and 95th percentiles",
-        "alignment": "draws of different activities are paired by rank (comonotone): the most cautious, "
-                     "widest interval for combined totals",
-        "overlap": "; ".join(f"{c}: rho {a.rho(c):g}" for c in CHANNEL_ORDER if c in a.assumptions.get("overlap", {}))
-                   + " (0 = independent audiences, 1 = nested); channels combine independently",
-        "calibration": "where a survey measures the channel, its share ever exposed per province caps the "
-                       "modelled reach (see docs/assess.md)" if a.evidence else "no evidence given: modelled reach only",
-        "population": f"population grid {a.grid.key}, year {a.grid.year}",
+        "draws": _("{draws} Monte Carlo draws per activity; intervals are the 5th and 95th percentiles").format(
+            draws=a.draws),
+        "alignment": _("draws of different activities are paired by rank (comonotone): the most cautious, "
+                       "widest interval for combined totals"),
+        "overlap": _("{overlaps} (0 = independent audiences, 1 = nested); channels combine independently").format(
+            overlaps=overlaps),
+        "calibration": _("where a survey measures the channel, its share ever exposed per province caps the "
+                         "modelled reach (see docs/assess.md)") if a.evidence
+                       else _("no evidence given: modelled reach only"),
+        "population": _("population grid {grid}, year {year}").format(grid=a.grid.key, year=a.grid.year),
     }
     if a.evidence and a.evidence.synthetic:
-        notes["evidence"] = "the evidence is SYNTHETIC (generated for the demo), not real survey data"
+        notes["evidence"] = _("the evidence is SYNTHETIC (generated for the demo), not real survey data")
     if a.skipped:
-        notes["skipped"] = f"{len(a.skipped)} activities not assessed: " + "; ".join(
-            f"{r['title'] or r['id']} ({r['field'] or 'spec'}: {r['reason']})" for r in a.skipped)
+        notes["skipped"] = _("{n} activities not assessed: {details}").format(n=len(a.skipped), details="; ".join(
+            f"{r['title'] or r['id']} ({r['field'] or 'spec'}: {r['reason']})" for r in a.skipped))
     return notes
 
 

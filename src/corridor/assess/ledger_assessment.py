@@ -13,11 +13,9 @@ different keys never wait for each other.
 
 from __future__ import annotations
 
-import tempfile
 import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import cachetools
 from sqlalchemy import select
@@ -32,8 +30,9 @@ from corridor.settings import grid_resolution_km
 
 Progress = Callable[[str], None]
 
-#: The dashboard's figures: name -> function of :mod:`corridor.assess.figures`.
-FIGURES = ("reach", "gap", "channels")
+#: How many figures (the dashboard's, :data:`corridor.presentation.figures.FIGURES`) in how many
+#: languages an assessment keeps drawn.
+FIGURE_CACHE_SIZE = 3 * 2
 
 
 def ledger_version(s: Session) -> int:
@@ -81,22 +80,10 @@ class LedgerAssessment:
     assessment: Assessment | None
     hidden: int | None = None
     version: int | None = None
-    _figures: SingleFlightCache = field(default_factory=lambda: SingleFlightCache(2 * len(FIGURES) * 2),
-                                        repr=False)
-
-    def figure_png(self, name: str, lang: str) -> bytes:
-        """One of :data:`FIGURES` as PNG bytes in ``lang``, drawn once per (name, language)."""
-        if name not in FIGURES or self.assessment is None:
-            raise KeyError(name)
-        return self._figures.get_or_compute((name, lang), lambda: _draw(self.assessment, name, lang))
-
-
-def _draw(a: Assessment, name: str, lang: str) -> bytes:
-    from corridor.assess import figures
-
-    draw = {"reach": figures.reach_map, "gap": figures.gap_map, "channels": figures.channel_chart}[name]
-    with tempfile.TemporaryDirectory() as tmp:
-        return draw(a, Path(tmp) / f"{name}.png", lang=lang).read_bytes()
+    #: Drawn figures of this assessment, (name, language) -> PNG bytes; drawn once each by
+    #: :func:`corridor.presentation.figures.figure_png`.
+    figures: SingleFlightCache = field(default_factory=lambda: SingleFlightCache(2 * FIGURE_CACHE_SIZE),
+                                       repr=False)
 
 
 def assess_ledger(s: Session, *, scope: Scope = "all", actor: Actor | None = None,

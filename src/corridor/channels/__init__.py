@@ -12,17 +12,20 @@ from corridor.channels.base import (
     ChannelSpec,
     Coverage,
     all_channels,
+    channel_title,
     get_channel,
     parse_activity,
     register,
     register_module,
 )
 
-for _name in ("loudspeaker", "radio", "border", "satellite"):
-    register_module(_name, f"corridor.channels.{_name}")
-del _name
+# name -> the name people read (English; Korean in the catalogue), the one place it is defined
+register_module("loudspeaker", "corridor.channels.loudspeaker", "Loudspeakers")
+register_module("radio", "corridor.channels.radio", "Radio")
+register_module("border", "corridor.channels.border", "Smuggled media")
+register_module("satellite", "corridor.channels.satellite", "Satellite")
 # the balloon package imports nothing on its own (its commands' help needs only the legal notice)
-register_module("balloon", "corridor.channels.balloon.channel")
+register_module("balloon", "corridor.channels.balloon.channel", "Leaflet balloons")
 
-__all__ = ["Activity", "Channel", "ChannelSpec", "Coverage", "all_channels", "get_channel",
+__all__ = ["Activity", "Channel", "ChannelSpec", "Coverage", "all_channels", "channel_title", "get_channel",
            "parse_activity", "register", "register_module"]

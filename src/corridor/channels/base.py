@@ -283,10 +283,14 @@ class Channel(Protocol):
 _REGISTRY: dict[str, Channel] = {}
 #: Channel name -> module whose import registers it (see :func:`register_module`).
 _MODULES: dict[str, str] = {}
+#: Channel name -> the name people read, in English (the gettext message id; see :func:`channel_title`).
+_TITLES: dict[str, str] = {}
 
 
 def register(channel_cls: type) -> type:
-    """Class decorator: make a channel known by its ``name``."""
+    """Class decorator: make a channel known by its ``name``; its ``title`` is the one given to
+    :func:`register_module`."""
+    channel_cls.title = _TITLES.get(channel_cls.name, channel_cls.name)
     instance = channel_cls()
     if not isinstance(instance, Channel):
         raise TypeError(f"{channel_cls.__name__} does not implement the Channel protocol")
@@ -294,11 +298,22 @@ def register(channel_cls: type) -> type:
     return channel_cls
 
 
-def register_module(name: str, module: str) -> None:
+def register_module(name: str, module: str, title: str | None = None) -> None:
     """Name a channel before loading it: ``module`` is imported (and registers the channel with
     :func:`register`) only when :func:`get_channel` or :func:`all_channels` first needs it, so
-    reading a file or checking an option does not load every channel's models."""
+    reading a file or checking an option does not load every channel's models. ``title`` is the
+    channel's name for people, in English (translated by :func:`channel_title`); the channel
+    class's ``title`` is set from it."""
     _MODULES[name] = module
+    _TITLES[name] = title or name
+
+
+def channel_title(name: str, lang: str = "en") -> str:
+    """The name people read for the channel ``name`` in ``lang`` (``"Leaflet balloons"``,
+    ``"전단 풍선"``), without importing the channel; an unknown name is returned as it is."""
+    from corridor.i18n import gettext
+
+    return gettext(lang, _TITLES.get(name, name))
 
 
 def _load(name: str) -> None:

@@ -35,10 +35,11 @@ def load_evidence(path: Path | None, *, demo: bool):
 
 def _open(url: str | None):
     """An engine on the ledger at ``url`` (migrated), or a :class:`CorridorError` naming --db."""
-    from corridor.store import make_engine, upgrade
+    from corridor.access.setup import prepare_database
+    from corridor.store import make_engine
 
     try:
-        upgrade(url)
+        prepare_database(url)
     except Exception as exc:  # noqa: BLE001  (a bad URL or an unreachable server)
         raise CorridorError(f"cannot open the database ({type(exc).__name__})", field="--db", value=url) from None
     return make_engine(url)
@@ -128,8 +129,10 @@ def assess_command(
     plan = None
     if budget is not None:
         from corridor.assess.allocate import suggest
+        from corridor.presentation.suggestion import explanation
 
         plan = suggest(a, budget)
+        plan["explanation"] = explanation(plan, lang)
     if as_json:
         if full:
             out = dict(result)
@@ -153,27 +156,24 @@ def assess_command(
         print_plan(plan, lang=lang)
 
 
-def _n(x) -> str:
-    return "–" if x is None else f"{x:,.0f}"
+def _formatters(lang: str):
+    """People, people in a narrow column (1.2M / 120만) and US dollars in ``lang``
+    (:mod:`corridor.presentation.formatting`)."""
+    from corridor.presentation import formatting
 
+    def short(x):
+        return formatting.people_compact(x, lang, digits=1 if x is not None and abs(x) >= 1e6 else 0)
 
-def _short(x) -> str:
-    """People in a narrow column: 1,204,352 → 1.2M, 92,755 → 93k."""
-    if x is None:
-        return "–"
-    return f"{x / 1e6:.1f}M" if x >= 1e6 else (f"{x / 1e3:.0f}k" if x >= 1e4 else f"{x:,.0f}")
-
-
-def _usd(x) -> str:
-    if x is None:
-        return "–"
-    return f"${x:,.4f}" if x < 0.01 else (f"${x:,.2f}" if x < 1000 else f"${x:,.0f}")
+    return (lambda x: formatting.people(x, lang)), short, (lambda x: formatting.usd(x, lang))
 
 
 def print_table(result: dict, *, demo: bool = False, lang: str = "en") -> None:
     from rich.table import Table
 
+    from corridor.channels import channel_title
+
     _ = translator(lang)
+    _n, _short, _usd = _formatters(lang)
     title = _("People reached (median, 90% interval), cost per person reached") + (
         _(" — DEMO coalition (fictional)") if demo else "")
     t = Table(title=title, title_justify="left")
@@ -183,7 +183,7 @@ def print_table(result: dict, *, demo: bool = False, lang: str = "en") -> None:
     for ch, v in result["channels"].items():
         ev = v.get("evidence")
         check = "–" if not ev else checks[ev["disagreement"]]
-        t.add_row(_(ch), _n(v["reached_median"]), f"{_short(v['reached_lower90'])}–{_short(v['reached_upper90'])}",
+        t.add_row(channel_title(ch, lang), _n(v["reached_median"]), f"{_short(v['reached_lower90'])}–{_short(v['reached_upper90'])}",
                   _usd(v["cost_usd"]), _usd(v["cost_per_person_usd"]), check)
     c = result["coalition"]
     t.add_row(f"[bold]{_('whole coalition')}[/]", f"[bold]{_n(c['reached_median'])}[/]",
@@ -212,13 +212,16 @@ def _province(name: str, lang: str) -> str:
 def print_plan(plan: dict, *, lang: str = "en") -> None:
     from rich.table import Table
 
+    from corridor.channels import channel_title
+
     _ = translator(lang)
-    t = Table(title=_("Where ${budget} more would reach most people").format(budget=f"{plan['budget_usd']:,.0f}"),
+    _n, _short, _usd = _formatters(lang)
+    t = Table(title=_("Where {budget} more would reach most people").format(budget=_usd(plan["budget_usd"])),
               title_justify="left")
     for col in ("Step", "Do", "Channel", "Cost", "New people [90%]", "Per new person"):
         t.add_column(_(col))
     for i, s in enumerate(plan["steps"], start=1):
-        t.add_row(str(i), s["title"], _(s["channel"]), _usd(s["cost_usd"]),
+        t.add_row(str(i), s["title"], channel_title(s["channel"], lang), _usd(s["cost_usd"]),
                   f"{_n(s['new_people_median'])} [{_n(s['new_people_lower90'])}–{_n(s['new_people_upper90'])}]",
                   _usd(s["usd_per_new_person"]))
     console.print(t)
@@ -244,7 +247,7 @@ def report_command(
     check_writable(out)
     a, demo = run_assessment(db, evidence, draws, scheduler, assumptions,
                              scope="all" if include_private else "published", resolution_km=resolution_km, lang=lang)
-    from corridor.assess.report import write_report
+    from corridor.presentation.report import write_report
 
     with status(translator(lang)("Writing the report")) as say:
         write_report(a, out, lang=lang, demo=demo, scope="all" if include_private else "published", progress=say)

@@ -10,7 +10,15 @@ import typer
 from corridor.atomic import check_writable
 from corridor.channels.balloon.legal import LEGAL_NOTICE
 from corridor.channels.balloon.sites import keys as site_keys
-from corridor.cli.common import AsJson, Lang, Resolution, Seed, Year, check_common, translator
+from corridor.cli.common import (
+    AsJson,
+    Lang,
+    Resolution,
+    Seed,
+    Year,
+    check_common,
+    translator,
+)
 from corridor.cli.console import console, print_json, status
 from corridor.errors import CorridorError
 from corridor.i18n import check_language, gettext
@@ -63,13 +71,14 @@ def predict(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Predict one flight (float or standard profile) and write its track."""
-    from corridor.channels.balloon.interpolation import WindArrays
-    from corridor.channels.balloon.profiles import predict as run
     from corridor.channels.balloon.reference import read_flight, write_track
-    from corridor.channels.balloon.samples import resolve_wind
 
     check_writable(out)
-    inputs = read_flight(flight)
+    inputs = read_flight(flight)      # a missing or bad file is refused before the model loads
+    from corridor.channels.balloon.interpolation import WindArrays
+    from corridor.channels.balloon.profiles import predict as run
+    from corridor.channels.balloon.samples import resolve_wind
+
     with status("Reading the wind field", quiet=as_json):
         arrays = WindArrays.from_dataset(resolve_wind(wind))
     track = run(inputs, arrays)
@@ -134,8 +143,8 @@ def windows(
     safest = windows_model.safest(table)
     _ = translator(lang)
     if out is not None:
-        from corridor.channels.balloon.charts import windows_chart
         from corridor.channels.balloon.notes import float_spread, windows_note
+        from corridor.presentation.balloon import windows_chart
 
         single = arrays.times.size == 1
         subtitle = (_("Share of leaflets landing in South Korea, North Korea and the sea for each launch hour; "
@@ -149,12 +158,12 @@ def windows(
             out, table, lang=lang,
             title=_("Balloon launch windows from {site}").format(site=_site_name(s, lang)),
             subtitle=subtitle,
-            notes=[_("Lowest share in the South: {south}% (90% interval {lo}–{hi}%) for a launch at {time}; "
-                     "North {north}% ({nlo}–{nhi}%).").format(
-                       south=f"{100 * safest.south:.0f}", lo=f"{100 * safest.south_lower90:.0f}",
-                       hi=f"{100 * safest.south_upper90:.0f}", time=safest.launch_time_utc,
-                       north=f"{100 * safest.north:.0f}", nlo=f"{100 * safest.north_lower90:.0f}",
-                       nhi=f"{100 * safest.north_upper90:.0f}"),
+            notes=[_("Lowest share in the South: {south} (90% interval {lo}–{hi}) for a launch at {time}; "
+                     "North {north} ({nlo}–{nhi}).").format(
+                       south=_pct0(safest.south, lang), lo=_pct0(safest.south_lower90, lang),
+                       hi=_pct0(safest.south_upper90, lang), time=safest.launch_time_utc,
+                       north=_pct0(safest.north, lang), nlo=_pct0(safest.north_lower90, lang),
+                       nhi=_pct0(safest.north_upper90, lang)),
                    windows_note(lang)])
     result = {"site": site, "wind": wind, "float_altitude_m": float_altitude, "timers_h": list(hours_h),
               "balloons_per_hour": balloons, "legal_notice": LEGAL_NOTICE,
@@ -188,9 +197,6 @@ def launch(
     resolution_km: Resolution = None,
 ) -> None:
     """Where one launch's leaflets land (South, North, sea) with intervals, and who finds one."""
-    from corridor.channels.balloon.channel import evaluate, summarize
-    from corridor.channels.balloon.landing import CLASSES
-    from corridor.channels.balloon.samples import resolve_wind
     from corridor.channels.files import read_activity
 
     if not 10 <= draws <= 5000:
@@ -202,6 +208,10 @@ def launch(
     wind = wind or s.wind
     if not wind:
         raise CorridorError("no wind field: give --wind or spec.wind", source=str(spec), field="spec.wind")
+    # the flight model (Numba kernels, xarray, pandas) loads only once the inputs are known good
+    from corridor.channels.balloon.channel import evaluate, summarize
+    from corridor.channels.balloon.landing import CLASSES
+    from corridor.channels.balloon.samples import resolve_wind
     from corridor.geo.grid import load_grid
 
     _ = translator(lang)
@@ -235,15 +245,28 @@ def launch(
         console.print(_("Wrote {path}").format(path=out))
 
 
+def _pct0(x: float, lang: str) -> str:
+    """A share as a whole percentage (:func:`corridor.presentation.formatting.pct`)."""
+    from corridor.presentation import formatting
+
+    return formatting.pct(x, lang, digits=0)
+
+
+def _people(n: float, lang: str) -> str:
+    from corridor.presentation import formatting
+
+    return formatting.people(n, lang)
+
+
 def _pct(lang: str, x: dict) -> str:
-    return gettext(lang, "{median}% (90% interval {lo}–{hi}%)").format(
-        median=f"{100 * x['median']:.0f}", lo=f"{100 * x['lower90']:.0f}", hi=f"{100 * x['upper90']:.0f}")
+    return gettext(lang, "{median} (90% interval {lo}–{hi})").format(
+        median=_pct0(x["median"], lang), lo=_pct0(x["lower90"], lang), hi=_pct0(x["upper90"], lang))
 
 
 def _landing_map(out, lang, activity, res, reach, leaf, env, wind, members, draws) -> None:
-    from corridor.channels.balloon.charts import landing_map
     from corridor.channels.balloon.notes import float_spread, launch_notes
     from corridor.channels.balloon.sites import site as find_site
+    from corridor.presentation.balloon import landing_map
 
     _ = translator(lang)
     s, r = activity.spec, res.result
@@ -256,7 +279,7 @@ def _landing_map(out, lang, activity, res, reach, leaf, env, wind, members, draw
         title=_("Where the leaflets land: {title}").format(title=activity.title or activity.id),
         subtitle=(_("Expected leaflets per km², mean of {draws} repetitions of {balloons} balloons × {leaflets} "
                     "leaflets from {site}, launched {time} UTC;").format(
-                      draws=draws, balloons=s.balloons, leaflets=f"{s.leaflets_per_balloon:,}", site=place,
+                      draws=draws, balloons=s.balloons, leaflets=_people(s.leaflets_per_balloon, lang), site=place,
                       time=f"{activity.start:%Y-%m-%d %H:%M}")
                   + "\n" + _("float {float} m ± {float_sd} m, timers {timers} h. Wind: {what}.").format(
                       float=f"{s.float_altitude_m:.0f}", float_sd=float_spread(),
@@ -265,14 +288,15 @@ def _landing_map(out, lang, activity, res, reach, leaf, env, wind, members, draw
                    south=_pct(lang, leaf["south"]), north=_pct(lang, leaf["north"]), sea=_pct(lang, leaf["sea"])),
                _("Balloons coming down in South Korea: {balloons}.  People in North Korea who find a leaflet: "
                  "{median} (90% interval {lo}–{hi}).").format(
-                   balloons=_pct(lang, env["south"]), median=f"{reach['reached_median']:,.0f}",
-                   lo=f"{reach['reached_lower90']:,.0f}", hi=f"{reach['reached_upper90']:,.0f}"),
+                   balloons=_pct(lang, env["south"]), median=_people(reach["reached_median"], lang),
+                   lo=_people(reach["reached_lower90"], lang), hi=_people(reach["reached_upper90"], lang)),
                *launch_notes(lang)],
     )
 
 
 def _print_launch(lang, activity, draws, leaf, env, reach, assumptions) -> None:
     from corridor.channels.balloon.landing import CLASS_LABELS, CLASSES
+    from corridor.presentation import formatting
 
     _ = translator(lang)
     s = activity.spec
@@ -290,13 +314,14 @@ def _print_launch(lang, activity, draws, leaf, env, reach, assumptions) -> None:
             continue
         style = "bold red" if c == "south" else "bold"
         console.print("  " + _("leaflets in {where}").format(where=f"{_(CLASS_LABELS[c]):<12}")
-                      + f" [{style}]{100 * x['median']:5.1f}%[/] ({100 * x['lower90']:.1f}–{100 * x['upper90']:.1f}%)")
+                      + f" [{style}]{formatting.pct(x['median'], lang):>6}[/] "
+                        f"({formatting.pct(x['lower90'], lang)}–{formatting.pct(x['upper90'], lang)})")
     x = env["south"]
-    console.print("  " + _("balloons coming down in South Korea {median}% ({lo}–{hi}%)").format(
-        median=f"{100 * x['median']:.0f}", lo=f"{100 * x['lower90']:.0f}", hi=f"{100 * x['upper90']:.0f}"))
+    console.print("  " + _("balloons coming down in South Korea {median} ({lo}–{hi})").format(
+        median=_pct0(x["median"], lang), lo=_pct0(x["lower90"], lang), hi=_pct0(x["upper90"], lang)))
     console.print("  " + _("people in North Korea who find a leaflet: [bold]{median}[/] (90% interval {lo}–{hi})").format(
-        median=f"{reach['reached_median']:,.0f}", lo=f"{reach['reached_lower90']:,.0f}",
-        hi=f"{reach['reached_upper90']:,.0f}"))
+        median=_people(reach["reached_median"], lang), lo=_people(reach["reached_lower90"], lang),
+        hi=_people(reach["reached_upper90"], lang)))
     for key, text in assumptions.items():
         if key != "legal":
             console.print(f"  [dim]{key}: {text}[/]")

@@ -7,7 +7,17 @@ from typing import Annotated, Optional
 
 import typer
 
-from corridor.cli.common import AsJson, Draws, Lang, Out, Resolution, Seed, people, reached, run_channel
+from corridor.cli.common import (
+    AsJson,
+    Draws,
+    Lang,
+    Out,
+    Resolution,
+    Seed,
+    people,
+    reached,
+    run_channel,
+)
 from corridor.errors import CorridorError
 
 app = typer.Typer(help="Smuggled media (USB, SD, DVD) crossing the Chinese border and spreading.",
@@ -58,7 +68,7 @@ def _headline(run) -> str:
     _ = run._
     return (f"[bold]{run.activity.title or run.activity.id}[/]: "
             + reached(run, _("people who have seen it by day {days}").format(days=run.spec.days)) + ", "
-            + _("population {year}: {people}").format(year=run.grid.year, people=people(run.result["population"])))
+            + _("population {year}: {people}").format(year=run.grid.year, people=people(run.result["population"], run.lang)))
 
 
 def _details(run):
@@ -66,18 +76,19 @@ def _details(run):
     curve = ex["reached_by_day"]
     marks = sorted({d for d in (7, 30, 60, 90, 180, 365) if d < days} | {days})
     yield "  " + _("by day: {days}").format(days=", ".join(
-        f"{d}: {people(curve['median'][d])} ({people(curve['lower90'][d])}–{people(curve['upper90'][d])})"
+        f"{d}: {people(curve['median'][d], run.lang)} ({people(curve['lower90'][d], run.lang)}–{people(curve['upper90'][d], run.lang)})"
         for d in marks))
     yield "  " + _("copies: {shipped} shipped, {seized} seized at the crossing, {copied} copied, {removed} removed, "
                    "{held} in circulation (medians)").format(
-        shipped=people(ex["shipped"]), seized=people(ex["intercepted_median"]), copied=people(ex["copied_median"]),
-        removed=people(ex["removed_median"]), held=people(ex["held_median"]))
+        shipped=people(ex["shipped"], run.lang), seized=people(ex["intercepted_median"], run.lang), copied=people(ex["copied_median"], run.lang),
+        removed=people(ex["removed_median"], run.lang), held=people(ex["held_median"], run.lang))
 
 
 def _draw_map(run) -> None:
     from corridor.channels.border import crossings
-    from corridor.channels.border.parameters import pct, source_shares
-    from corridor.channels.border.spread_map import spread_map
+    from corridor.channels.border.parameters import source_shares
+    from corridor.presentation import formatting
+    from corridor.presentation.border import spread_map
 
     _, spec, r = run._, run.spec, run.result
     town = crossings.find_crossing(spec.crossing)["kp_town"]
@@ -86,13 +97,13 @@ def _draw_map(run) -> None:
         run.grid, run.coverage, run.out, lang=run.lang, site_label=_("{town} crossing").format(town=town),
         title=_("Smuggled media: who has seen it"),
         subtitle=_("Share who have seen it by day {days}: {devices} {medium} copies via {town}; median of {draws} draws, county averages").format(
-            days=spec.days, devices=f"{spec.devices:,}", medium=spec.medium.upper(), town=town, draws=run.draws),
+            days=spec.days, devices=people(spec.devices, run.lang), medium=spec.medium.upper(), town=town, draws=run.draws),
         notes=[_("People who have seen it by day {days}: {median} (90% interval {lower}–{upper}).").format(
-                   days=spec.days, median=people(r["reached_median"]), lower=people(r["reached_lower90"]),
-                   upper=people(r["reached_upper90"])),
+                   days=spec.days, median=people(r["reached_median"], run.lang), lower=people(r["reached_lower90"], run.lang),
+                   upper=people(r["reached_upper90"], run.lang)),
                _("Model: counties in daily steps; copying, lending (family {family}, friends {friends}, market "
-                 "{market}; UMG 2022), crackdowns.").format(family=pct(shares["family"]),
-                                                           friends=pct(shares["friends"]),
-                                                           market=pct(shares["market"])),
+                 "{market}; UMG 2022), crackdowns.").format(family=formatting.pct(shares["family"], run.lang, digits=0),
+                                                           friends=formatting.pct(shares["friends"], run.lang, digits=0),
+                                                           market=formatting.pct(shares["market"], run.lang, digits=0)),
                _("Copies travel along main railway lines (blue) and between market towns; parameter ranges in docs/border-model.md.")],
         curve_title=_("People reached by day"), days_label=_("days after entry"), band_label=_("90% interval"))

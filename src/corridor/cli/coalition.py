@@ -18,10 +18,11 @@ org_app = typer.Typer(help="Organisations.", no_args_is_help=True)
 
 
 def _engine(db: str | None):
-    from corridor.store import make_engine, upgrade
+    from corridor.access.setup import prepare_database
+    from corridor.store import make_engine
 
     try:
-        upgrade(db)
+        prepare_database(db)
     except Exception as exc:  # an unreachable server or a bad URL is the user's to fix
         raise CorridorError(f"cannot open the database ({type(exc).__name__}: {str(exc).splitlines()[0][:160]})",
                             field="--db") from None
@@ -67,10 +68,11 @@ def _admin(org_id: int, what: str):
 @db_app.command("upgrade")
 def db_upgrade(db: Db = None) -> None:
     """Create or migrate the database to the latest schema."""
-    from corridor.store import database_url, upgrade
+    from corridor.access.setup import prepare_database
+    from corridor.store import database_url
 
     try:
-        rev = upgrade(db)
+        rev = prepare_database(db)
     except Exception as exc:
         raise CorridorError(f"cannot open the database ({type(exc).__name__})", field="--db") from None
     url = database_url(db)
@@ -147,13 +149,23 @@ def serve(
     port: Annotated[int, typer.Option("--port", help="Port.")] = 8000,
     workers: Annotated[int, typer.Option("--workers", help="Worker processes (one per core is a good start).")] = 1,
     db: Db = None,
+    log_format: Annotated[str, typer.Option("--log-format", help="Access and error log lines on standard error: text (for a person) or json (for a collector).")] = "text",
 ) -> None:
-    """Run the web service (pages and JSON API) with uvicorn."""
+    """Run the web service (pages and JSON API) with uvicorn.
+
+    One access line per request goes to standard error (never a query string, header, body or
+    client address: see corridor.web.logs)."""
     import os
+
+    from corridor.web.logs import FORMATS, configure
+
+    if log_format not in FORMATS:
+        raise CorridorError("must be text or json", field="--log-format", value=log_format)
 
     import uvicorn
 
-    from corridor.store import database_url, upgrade
+    from corridor.access.setup import prepare_database
+    from corridor.store import database_url
     from corridor.store.engine import ENV_URL
     from corridor.web.app import create_app
 
@@ -162,12 +174,14 @@ def serve(
     if not 1 <= workers <= 64:
         raise CorridorError("must be between 1 and 64", field="--workers", value=workers)
     try:
-        upgrade(db)
+        prepare_database(db)
     except Exception as exc:
         raise CorridorError(f"cannot open the database ({type(exc).__name__})", field="--db") from None
     # The client address (sign-in throttling) and scheme come from X-Forwarded-For/-Proto only when
     # the request comes from a trusted proxy: by default the reverse proxy on this host (deploy/Caddyfile).
     proxy = {"proxy_headers": True, "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")}
+    os.environ["CORRIDOR_LOG_FORMAT"] = log_format       # each worker process configures its logs
+    configure(log_format)
     console.print(f"Corridor at http://{host}:{port}/ (Ctrl+C to stop)")
     if workers == 1:
         uvicorn.run(create_app(db, migrate=False), host=host, port=port, log_level="warning", **proxy)

@@ -124,14 +124,17 @@ def run_channel(*, channel: str, path: Path, out: Path | None, as_json: bool, dr
     return result
 
 
-def people(v: float) -> str:
-    """A count of people for the console: 1,204,352."""
-    return f"{v:,.0f}"
+def people(v: float | None, lang: str) -> str:
+    """A count of people for the console in ``lang``: 1,204,352
+    (:func:`corridor.presentation.formatting.people`)."""
+    from corridor.presentation import formatting
+
+    return formatting.people(v, lang)
 
 
 def reached(run: ChannelRun, what: str) -> str:
     """``{what} N (90% interval L–U)`` in the run's language, for a headline."""
     r = run.result
     return run._("{what} [bold]{median}[/] (90% interval {lower}–{upper})").format(
-        what=what, median=people(r["reached_median"]), lower=people(r["reached_lower90"]),
-        upper=people(r["reached_upper90"]))
+        what=what, median=people(r["reached_median"], run.lang), lower=people(r["reached_lower90"], run.lang),
+        upper=people(r["reached_upper90"], run.lang))

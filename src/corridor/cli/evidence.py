@@ -111,6 +111,7 @@ def estimate(
     from corridor.evidence.canonical import read_canonical
     from corridor.evidence.estimate import estimate_exposure
     from corridor.geo.population import total_population
+    from corridor.presentation import formatting
 
     total_population(year)  # validates the year
     if out is not None:
@@ -130,9 +131,10 @@ def estimate(
     console.print(f"[bold]Share of civilians aged 15+ ever exposed by {year}[/] "
                   f"({est.respondents} respondents; 90 % intervals):")
     for ch, e in est.channels.items():
-        raw = f"{e.raw_share:.1%}" if e.raw_share is not None else "n/a"
+        raw = formatting.pct(e.raw_share) if e.raw_share is not None else "n/a"
         if e.share is not None:
-            console.print(f"  {ch:14s} {e.share:6.1%}  [{e.lower90:.1%}, {e.upper90:.1%}]   raw {raw}")
+            console.print(f"  {ch:14s} {formatting.pct(e.share):>6}  [{formatting.pct(e.lower90)}, "
+                          f"{formatting.pct(e.upper90)}]   raw {raw}")
         else:
             console.print(f"  {ch:14s} withheld ({'; '.join(e.refused_because)})   raw {raw}")
     for key, text in est.assumptions.items():

@@ -35,6 +35,7 @@ def summary(
     resolution_km = grid_resolution_km(resolution_km)
     from corridor.geo import grid_summary
     from corridor.geo.grid import load_grid
+    from corridor.presentation import formatting
 
     with status("Loading the population grid", quiet=as_json) as say:
         grid = load_grid(resolution_km, year, rebuild=rebuild, progress=say)
@@ -49,20 +50,21 @@ def summary(
     table.add_column("Civilians", justify="right")
     table.add_column("Share", justify="right")
     table.add_column("Cells", justify="right")
+    n = formatting.people      # counts, grouped (this table is in English)
     for name, people in data["provinces"].items():
-        table.add_row(name, data["provinces_ko"][name], f"{people:,}",
-                      f"{people / data['civilian']:.1%}", f"{data['province_cells'][name]:,}")
+        table.add_row(name, data["provinces_ko"][name], n(people),
+                      formatting.pct(people / data["civilian"]), n(data["province_cells"][name]))
     table.add_section()
-    table.add_row("Civilians", "민간인", f"{data['civilian']:,}", "", f"{data['cells']:,}")
-    table.add_row("Military camps", "군 병영", f"{data['military']:,}", "", "")
-    table.add_row("[bold]Total[/]", "합계", f"[bold]{data['total']:,}[/]", "", "")
+    table.add_row("Civilians", "민간인", n(data["civilian"]), "", n(data["cells"]))
+    table.add_row("Military camps", "군 병영", n(data["military"]), "", "")
+    table.add_row("[bold]Total[/]", "합계", f"[bold]{n(data['total'])}[/]", "", "")
     console.print(table)
     if "counties" in data:
         ct = Table(title=f"Counties of {data['province']}", title_justify="left")
         for col in ("County", "Korean", "Civilians", "Cells"):
             ct.add_column(col, justify="right" if col in ("Civilians", "Cells") else "left")
         for row in data["counties"]:
-            ct.add_row(row["name"], row["name_ko"], f"{row['civilian']:,}", f"{row['cells']:,}")
+            ct.add_row(row["name"], row["name_ko"], n(row["civilian"]), n(row["cells"]))
         console.print(ct)
     console.print(f"[dim]{data['total_source']}. Military camps: {data['military_placement']}.[/]")
 
@@ -76,7 +78,7 @@ def map_(
     rebuild: Rebuild = False,
 ) -> None:
     """Draw population density with provinces, borders, coastline, cities and border crossings."""
-    from corridor.maps.population import population_map
+    from corridor.presentation.population import population_map
 
     check_language(lang)
     resolution_km = grid_resolution_km(resolution_km)

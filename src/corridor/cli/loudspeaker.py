@@ -7,7 +7,17 @@ from typing import Annotated
 
 import typer
 
-from corridor.cli.common import AsJson, Draws, Lang, Out, Resolution, Year, people, reached, run_channel
+from corridor.cli.common import (
+    AsJson,
+    Draws,
+    Lang,
+    Out,
+    Resolution,
+    Year,
+    people,
+    reached,
+    run_channel,
+)
 
 app = typer.Typer(help="Loudspeaker broadcasts across the Military Demarcation Line.", no_args_is_help=True)
 
@@ -32,11 +42,11 @@ def _headline(run) -> str:
     _ = run._
     return (f"[bold]{run.activity.title or run.activity.id}[/]: "
             + reached(run, _("people who could understand it")) + ", "
-            + _("population {year}: {people}").format(year=run.grid.year, people=people(run.result["population"])))
+            + _("population {year}: {people}").format(year=run.grid.year, people=people(run.result["population"], run.lang)))
 
 
 def _draw_map(run) -> None:
-    from corridor.maps.coverage import coverage_map
+    from corridor.presentation.coverage import coverage_map
 
     _, s, r = run._, run.spec, run.result
     coverage_map(
@@ -44,7 +54,7 @@ def _draw_map(run) -> None:
         subtitle=_("Probability that speech is understood, {period}, {band} Hz band, median of {draws} draws").format(
             period=_(s.period), band=s.band_hz, draws=run.draws),
         notes=[_("People who could understand it: {median} (90% interval {lower}–{upper}).").format(
-                   median=people(r["reached_median"]), lower=people(r["reached_lower90"]),
-                   upper=people(r["reached_upper90"])),
+                   median=people(r["reached_median"], run.lang), lower=people(r["reached_lower90"], run.lang),
+                   upper=people(r["reached_upper90"], run.lang)),
                _("Model: ISO 9613-2 outdoor propagation with directivity; background noise and weather drawn per run.")],
         sites=[(s.lon, s.lat, run.activity.title or run.activity.id)])

@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 
 from corridor.atomic import atomic_path, check_writable
-from corridor.cli.common import AsJson, Draws, Lang, Resolution, Year, people, reached, run_channel
+from corridor.cli.common import (
+    AsJson,
+    Draws,
+    Lang,
+    Resolution,
+    Year,
+    people,
+    reached,
+    run_channel,
+)
 from corridor.cli.console import check_run_options, console, print_json, status
 from corridor.errors import CorridorError
 
@@ -73,7 +82,7 @@ def _headline(run) -> str:
     _ = run._
     return (f"[bold]{run.activity.title or run.activity.id}[/]: "
             + reached(run, _("people who could hear it on a given day"))
-            + " " + _("of {population}").format(population=people(run.result["population"])))
+            + " " + _("of {population}").format(population=people(run.result["population"], run.lang)))
 
 
 def _details(run):
@@ -82,12 +91,12 @@ def _details(run):
     for k, h in enumerate(ex["hours"]):
         yield "  " + _("{hour} UTC: people with a usable signal {signal} ({slo}–{shi}); listening and hearing it "
                        "{hear} ({hlo}–{hhi})").format(
-            hour=f"{h:02d}", signal=people(sig[1, k]), slo=people(sig[0, k]), shi=people(sig[2, k]),
-            hear=people(lis[1, k]), hlo=people(lis[0, k]), hhi=people(lis[2, k]))
+            hour=f"{h:02d}", signal=people(sig[1, k], run.lang), slo=people(sig[0, k], run.lang), shi=people(sig[2, k], run.lang),
+            hear=people(lis[1, k], run.lang), hlo=people(lis[0, k], run.lang), hhi=people(lis[2, k], run.lang))
 
 
 def _draw_map(run) -> None:
-    from corridor.maps.coverage import mean_share_map
+    from corridor.presentation.coverage import mean_share_map
 
     _, s, cov, result = run._, run.spec, run.coverage, run.result
     hours = cov.extras["hours"]
@@ -103,8 +112,8 @@ def _draw_map(run) -> None:
                                                ssn=f"{cov.extras['ssn_index']:.0f}"),
         notes=[_("People who could hear it on a given day, population of {year}: {median} (90% interval "
                  "{lower}–{upper}).").format(
-                   year=result["year"], median=people(result["reached_median"]),
-                   lower=people(result["reached_lower90"]), upper=people(result["reached_upper90"])),
+                   year=result["year"], median=people(result["reached_median"], run.lang),
+                   lower=people(result["reached_lower90"], run.lang), upper=people(result["reached_upper90"], run.lang)),
                _("Model: {model}.").format(model=_(cov.model)) + " " + (
                    _("Jamming: {n} jammers, assumed sites and powers.").format(n=len(cov.extras["jammers"]))
                    if cov.extras["jammers"] else _("Jamming: none modelled.")),
@@ -181,7 +190,6 @@ def landscape(
     import datetime as dt
 
     from corridor.channels.radio import eibi
-
     from corridor.settings import grid_resolution_km
 
     check_run_options(lang=lang, draws=draws, out=out)
@@ -214,7 +222,7 @@ def landscape(
         grid = load_grid(resolution_km, None, progress=say)
         result = model.build(season, day, grid=grid, draws=draws, powers=table, progress=say)
     if out is not None:
-        from corridor.maps.landscape import landscape_maps
+        from corridor.presentation.landscape import landscape_maps
 
         landscape_maps(grid, result, out, lang=lang)
     data = result.to_json()
@@ -278,11 +286,12 @@ def _print_landscape(d: dict, lang: str) -> None:
     from rich.table import Table
 
     from corridor.i18n import gettext
+    from corridor.presentation import formatting
 
     _ = lambda m: gettext(lang, m)
 
     def people(v):
-        return f"{v:,.0f}"
+        return formatting.people(v, lang)
 
     console.print(_("[bold]Broadcasts in Korean to Korea, season {season}, {date}[/]: {n} broadcasts from {k} "
                     "stations").format(season=d["season"], date=d["date"], n=len(d["broadcasts"]),

@@ -7,7 +7,17 @@ from typing import Annotated, Optional
 
 import typer
 
-from corridor.cli.common import AsJson, Draws, Lang, Out, Resolution, Seed, people, reached, run_channel
+from corridor.cli.common import (
+    AsJson,
+    Draws,
+    Lang,
+    Out,
+    Resolution,
+    Seed,
+    people,
+    reached,
+    run_channel,
+)
 from corridor.errors import CorridorError
 
 app = typer.Typer(help="Direct-to-home satellite beams over Korea.", no_args_is_help=True)
@@ -58,7 +68,7 @@ def _headline(run) -> str:
     return (_("[bold]{title}[/] with a {dish} cm dish: ").format(title=run.activity.title or run.activity.id,
                                                                   dish=f"{run.spec.dish_cm:g}")
             + reached(run, _("people who could watch")) + ", "
-            + _("population {year}: {people}").format(year=run.grid.year, people=people(run.result["population"])))
+            + _("population {year}: {people}").format(year=run.grid.year, people=people(run.result["population"], run.lang)))
 
 
 def _details(run):
@@ -66,7 +76,7 @@ def _details(run):
     yield "  " + _("link: closes {target}% of the year where {people} people live (median over draws); Es/N0 at "
                    "that time {lo}–{hi} dB against {threshold} dB for {modcod}; availability {amin}–{amax}%; "
                    "elevation {emin}–{emax}°").format(
-        target=f"{spec.availability_target:g}", people=people(r["population_where_link_closes_median"]),
+        target=f"{spec.availability_target:g}", people=people(r["population_where_link_closes_median"], run.lang),
         lo=f"{r['cn_db_at_target_range'][0]:.1f}", hi=f"{r['cn_db_at_target_range'][1]:.1f}",
         threshold=f"{r['threshold_es_n0_db']:.2f}", modcod=spec.modcod,
         amin=f"{r['availability_percent_range'][0]:.2f}", amax=f"{r['availability_percent_range'][1]:.2f}",
@@ -75,12 +85,19 @@ def _details(run):
     yield "  " + _("datacast: {rate} Mbit/s; a {gb} GB bundle takes {minutes} min of air time; {hours} h a day "
                    "carry {weekly} GB a week ({bundles} bundles)").format(
         rate=f"{d['bit_rate_mbps']:.1f}", gb=f"{d['bundle_gb']:g}", minutes=f"{d['bundle_hours'] * 60:.0f}",
-        hours=f"{spec.broadcast_hours_per_day:g}", weekly=f"{d['weekly_capacity_gb']:,.0f}",
+        hours=f"{spec.broadcast_hours_per_day:g}", weekly=_whole(d["weekly_capacity_gb"], run.lang),
         bundles=f"{d['bundles_per_week']:.0f}")
 
 
+def _whole(x: float, lang: str) -> str:
+    """A whole number grouped for ``lang`` (:func:`corridor.presentation.formatting.people`)."""
+    from corridor.presentation import formatting
+
+    return formatting.people(x, lang)
+
+
 def _draw_map(run) -> None:
-    from corridor.channels.satellite.reach_map import reach_map
+    from corridor.presentation.satellite import reach_map
 
     _, spec, r = run._, run.spec, run.result
     reach_map(
@@ -89,8 +106,8 @@ def _draw_map(run) -> None:
             sat=spec.satellite or f"{spec.slot_lon_deg:g}°E", dish=f"{spec.dish_cm:g}",
             modcod=spec.modcod, target=f"{spec.availability_target:g}", draws=run.draws),
         notes=[_("People who could watch: {median} (90% interval {lower}–{upper}); the link closes where {closes} people live.").format(
-                   median=people(r["reached_median"]), lower=people(r["reached_lower90"]),
-                   upper=people(r["reached_upper90"]), closes=people(r["population_where_link_closes_median"])),
+                   median=people(r["reached_median"], run.lang), lower=people(r["reached_lower90"], run.lang),
+                   upper=people(r["reached_upper90"], run.lang), closes=people(r["population_where_link_closes_median"], run.lang)),
                _("Link: ITU-R P.618/P.676/P.840 (itur); DVB-S2 thresholds of EN 302 307-1. Red lines: link margin at the target availability."),
                _("Dish ownership is an assumption by province (0.02–2% of households); no survey has measured it.")],
         no_link_label=_("Link does not close"))

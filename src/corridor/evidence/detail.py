@@ -1,7 +1,7 @@
 """The detail items of the schema beyond ``<channel>_ever``, as optional wide columns.
 
 A respondent row (canonical CSV, or a Kobo/ODK export flattened by
-:mod:`corridor.evidence.exports`) may carry, besides the required columns:
+:mod:`corridor.evidence.flatten`) may carry, besides the required columns:
 
 - background: ``months_in_china``, ``occupation``, ``market_activity``, ``interview_mode``,
   ``interview_date`` (YYYY-MM-DD);

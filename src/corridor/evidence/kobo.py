@@ -16,7 +16,7 @@ import pandas as pd
 
 from corridor.errors import CorridorError
 from corridor.evidence.canonical import CanonicalData, decode
-from corridor.evidence.exports import flatten, normalise_columns
+from corridor.evidence.flatten import flatten, normalise_columns
 from corridor.evidence.xlsform_read import FormSpec
 
 REPEAT = "exposure"

@@ -2,7 +2,9 @@
 
 Every reach model weighs its coverage by this grid. :func:`build_grid` makes it from the shipped
 census and boundaries (method and assumptions in ``docs/population-grid.md``);
-:func:`load_grid` returns it from the on-disk cache, scaled to the year asked for.
+:func:`load_grid` returns it from the on-disk cache, scaled to the year asked for. Reading and
+writing that cache file (its path, format and checksum) is :mod:`corridor.geo.grid_io`'s: this
+module computes, that one stores.
 """
 
 from __future__ import annotations
@@ -13,25 +15,23 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 import shapely
 from pydantic import BaseModel, ConfigDict, Field
 from pyproj import Transformer
 from scipy.spatial import cKDTree
 
-from corridor.atomic import atomic_path
 from corridor.errors import CorridorError
 from corridor.geo import population as pop
 from corridor.geo import sources
 from corridor.geo.names import PROVINCES, fold
-from corridor.paths import cache_dir
-from corridor.settings import grid_resolution_km, validate_resolution  # validate_resolution: re-exported
+from corridor.settings import (  # validate_resolution: re-exported
+    grid_resolution_km,
+    validate_resolution,
+)
 
 #: Bump when the method changes: old caches are then ignored, never reused.
 GRID_VERSION = 1
@@ -153,7 +153,7 @@ class PopulationGrid:
         h = self.resolution_km * 500.0
         return shapely.box(self.x - h, self.y - h, self.x + h, self.y + h)
 
-    def at_year(self, year: int) -> "PopulationGrid":
+    def at_year(self, year: int) -> PopulationGrid:
         """The same grid scaled from the 2008 census to ``year`` (see :func:`total_population`)."""
         base = 1.0 / self.scale
         factor = pop.total_population(year) / pop.CENSUS_2008_TOTAL
@@ -408,53 +408,6 @@ def _place_military(x, y, area, civilian, params: GridParams, say: Progress) -> 
     return near + rest
 
 
-# --------------------------------------------------------------------------------------------
-# Cache
-
-_ARRAYS = ("x", "y", "lon", "lat", "area_km2", "civilian", "military", "urban", "province", "county")
-
-
-def cache_path(resolution_km: float, params: GridParams | None = None) -> Path:
-    params = (params or GridParams()).model_copy(update={"resolution_km": float(resolution_km)})
-    return cache_dir() / f"grid-v{GRID_VERSION}-{float(resolution_km):g}km-{params.cache_key()}.parquet"
-
-
-def _checksum(table: pa.Table) -> str:
-    h = hashlib.sha256()
-    for name in _ARRAYS:
-        h.update(np.ascontiguousarray(table.column(name).to_numpy()).tobytes())
-    return h.hexdigest()
-
-
-def save_grid(grid: PopulationGrid, path: Path) -> None:
-    """Write the 2008 grid to Parquet atomically, with its parameters and a checksum."""
-    table = pa.table({name: getattr(grid, name) for name in _ARRAYS})
-    meta = {"params": grid.params.model_dump(), "county_ids": list(grid.county_ids),
-            "meta": grid.meta, "checksum": _checksum(table), "grid_version": GRID_VERSION}
-    table = table.replace_schema_metadata({b"corridor": json.dumps(meta).encode()})
-    with atomic_path(path, field="cache") as tmp:
-        pq.write_table(table, tmp, compression="zstd")
-
-
-def read_grid(path: Path) -> PopulationGrid:
-    """Read a cached 2008 grid; a damaged file is a :class:`CorridorError` naming it."""
-    hint = "delete it or run again with --rebuild"
-    try:
-        table = pq.read_table(path)
-        meta = json.loads(table.schema.metadata[b"corridor"])
-        ok = meta.get("grid_version") == GRID_VERSION and _checksum(table) == meta["checksum"]
-    except Exception as exc:  # any decoding failure means the same thing to the user
-        raise CorridorError(f"the cached population grid is corrupt ({type(exc).__name__})",
-                            source=str(path), hint=hint) from None
-    if not ok:
-        raise CorridorError("the cached population grid failed its checksum", source=str(path), hint=hint)
-    params = GridParams(**meta["params"])
-    arrays = {name: table.column(name).to_numpy() for name in _ARRAYS}
-    return PopulationGrid(resolution_km=params.resolution_km, year=pop.CENSUS_YEAR,
-                          county_ids=tuple(meta["county_ids"]), params=params, scale=1.0,
-                          meta=meta["meta"], **arrays)
-
-
 def load_grid(resolution_km: float | None = None, year: int | None = None, params: GridParams | None = None,
               *, rebuild: bool = False, progress: Progress | None = None) -> PopulationGrid:
     """The population grid for ``year`` (default: this year), built once and then cached.
@@ -463,6 +416,9 @@ def load_grid(resolution_km: float | None = None, year: int | None = None, param
     ``$CORRIDOR_GRID_KM``, else 5 km). The cache holds the 2008 grid; scaling to ``year`` is a
     multiplication. ``rebuild`` ignores (and replaces) a cached file, including a damaged one.
     """
+    # Here, not at the top: the cache module imports this one (PopulationGrid, GridParams).
+    from corridor.geo.grid_io import cache_path, read_grid, save_grid
+
     resolution_km = grid_resolution_km(resolution_km)
     target_year = date.today().year if year is None else year
     pop.total_population(target_year)  # validates the year before any work

@@ -22,11 +22,8 @@ def alembic_config(url: str | None = None) -> Config:
 def upgrade(url: str | None = None, revision: str = "head") -> str:
     """Apply every migration up to ``revision`` (default: head); return the database's revision.
 
-    Also creates the server key (:mod:`corridor.access.serverkey`) when none is configured.
+    Tables only: :func:`corridor.access.setup.prepare_database` also creates the server key.
     """
-    from corridor.access.serverkey import ensure_key
-
-    ensure_key()
     engine = make_engine(url)
     try:
         with engine.begin() as connection:

@@ -6,6 +6,7 @@ runs it with uvicorn. The database is migrated to the latest schema on start.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
@@ -16,10 +17,12 @@ from sqlalchemy.orm import sessionmaker
 from starlette.datastructures import Headers, QueryParams
 from starlette.requests import cookie_parser
 
-from corridor import __version__, access, fonts
+from corridor import __version__, access
 from corridor.access.throttle import Throttle
 from corridor.errors import CorridorError
-from corridor.store import make_engine, upgrade
+from corridor.presentation import fonts
+from corridor.access.setup import prepare_database
+from corridor.store import make_engine
 from corridor.web.lang import COOKIE, choose_language
 from corridor.web.templating import current_lang, make_environment, static_dir
 
@@ -123,7 +126,7 @@ def create_app(url: str | None = None, *, migrate: bool = True, evidence: Path |
     """The web service on the database at ``url``. ``evidence``: an evidence JSON the dashboard
     uses to check and cap modelled reach (see ``corridor assess --evidence``)."""
     if migrate:
-        upgrade(url)
+        prepare_database(url)
     engine = make_engine(url)
     factory = sessionmaker(bind=engine, expire_on_commit=False)
     # No /docs or /redoc pages: they load scripts from a CDN, which the CSP (and an offline
@@ -144,6 +147,9 @@ def create_app(url: str | None = None, *, migrate: bool = True, evidence: Path |
 
     app.add_middleware(FastReadMiddleware, state=app.state)   # inside the guard: same headers
     app.add_middleware(GuardMiddleware)
+    from corridor.web.logs import AccessLogMiddleware
+
+    app.add_middleware(AccessLogMiddleware)                    # outermost: every answer, fast path included
 
     @app.exception_handler(OperationalError)
     async def busy(request: Request, exc: OperationalError):
@@ -176,7 +182,17 @@ def create_app(url: str | None = None, *, migrate: bool = True, evidence: Path |
 
     @app.get("/healthz", include_in_schema=False)
     def health():
-        return {"ok": True, "version": __version__}
+        """The process is alive (nothing else is said: no version, no database)."""
+        return {"ok": True}
+
+    @app.get("/readyz", include_in_schema=False)
+    def ready():
+        """The database answers and its schema is current; 503 otherwise, with no details."""
+        from corridor.store.migrate import is_current
+
+        if is_current(app.state.engine):
+            return {"ok": True}
+        return JSONResponse({"ok": False}, status_code=503)
 
     from corridor.web import account_pages, api, org_pages, pages
 
@@ -280,5 +296,9 @@ def accepts_gzip(accept_encoding: str | None) -> bool:
 
 def app_from_env() -> FastAPI:
     """Factory for ``uvicorn --factory`` workers: the database from ``$CORRIDOR_DATABASE_URL``,
-    already migrated by the parent process."""
+    already migrated by the parent process; the log format from ``$CORRIDOR_LOG_FORMAT`` (set by
+    ``corridor serve``)."""
+    from corridor.web.logs import configure
+
+    configure(os.environ.get("CORRIDOR_LOG_FORMAT", "text"))
     return create_app(None, migrate=False)

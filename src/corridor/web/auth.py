@@ -223,7 +223,9 @@ def identify(request: Request, s: Session) -> Identity | None:
         if not grant.live():
             raise HTTPException(401, "invalid or expired token")
         note_token_use(request, digest)
-        return Identity(None, grant.actor(), None, via_token=True)
+        identity = Identity(None, grant.actor(), None, via_token=True)
+        request.state.log_who = {"token_org": grant.org_id}          # for the access log: ids only
+        return identity
     found = members.live_session(s, request.cookies.get(SESSION_COOKIE))
     if found is None:
         return None
@@ -231,6 +233,7 @@ def identify(request: Request, s: Session) -> Identity | None:
     actor = members.actor_for(s, user)
     if not row.mfa_passed and members.must_use_second_factor(actor):
         return None     # an owner's session is valid only after a second factor
+    request.state.log_who = {"user": user.id}                        # for the access log: ids only
     return Identity(user, actor, row.csrf_token)
 
 

@@ -75,6 +75,7 @@ def left_out(request: Request, count: int | None) -> int | str:
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard(request: Request, s: Session = DB, day: date | None = None):
     """The dashboard; ``day`` (YYYY-MM-DD, default today) is the day of the radio landscape."""
+    from corridor.assess.engine import assumption_notes
     from corridor.channels.radio.eibi import ATTRIBUTION
     from corridor.coalition import coordination
 
@@ -83,7 +84,8 @@ def dashboard(request: Request, s: Session = DB, day: date | None = None):
     a, hidden = entry.assessment, entry.hidden
     result = a.as_dict() if a is not None else None
     landscape = coordination.on_air_by_hour(s, ident.actor, day, today=datetime.now(UTC).date())
-    return render(request, "dashboard.html", **page_context(ident, "dashboard", result=result,
+    notes = assumption_notes(a, request.state.lang) if a is not None else {}
+    return render(request, "dashboard.html", **page_context(ident, "dashboard", result=result, notes=notes,
                                                     hidden=left_out(request, hidden),
                                                     items=a.items if a else [],
                                                     evidence=a.evidence if a else None,
@@ -92,7 +94,7 @@ def dashboard(request: Request, s: Session = DB, day: date | None = None):
 
 @router.get("/dashboard/figure/{name}.png")
 def figure(name: str, request: Request, s: Session = DB):
-    from corridor.assess.ledger_assessment import FIGURES
+    from corridor.presentation.figures import FIGURES, figure_png
 
     ident = page_identity(request, s)
     if name not in FIGURES:
@@ -100,7 +102,7 @@ def figure(name: str, request: Request, s: Session = DB):
     entry = assessment_for(request, s, ident)
     if entry.assessment is None:
         raise HTTPException(404)
-    body = entry.figure_png(name, request.state.lang)
+    body = figure_png(entry, name, request.state.lang)
     return Response(body, media_type="image/png", headers={"Cache-Control": "private, max-age=300"})
 
 
@@ -124,8 +126,10 @@ def whatif(request: Request, s: Session = DB):
         budget = request.query_params.get("budget")
         if budget not in (None, ""):
             from corridor.assess.allocate import suggest
+            from corridor.presentation.suggestion import explanation
 
             out["suggestion"] = suggest(a, float(budget))
+            out["suggestion"]["explanation"] = explanation(out["suggestion"], request.state.lang)
     except ValueError:
         return JSONResponse({"detail": "times must look like ID:N,ID:N and budget a number"}, status_code=422)
     except CorridorError as exc:

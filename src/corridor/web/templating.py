@@ -7,8 +7,9 @@ from importlib import resources
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from corridor import formatting
+from corridor.channels import channel_title
 from corridor.i18n import translations
+from corridor.presentation import formatting
 
 current_lang: ContextVar[str] = ContextVar("current_lang", default="en")
 
@@ -33,11 +34,13 @@ def make_environment() -> Environment:
                       autoescape=select_autoescape(["html", "xml"]),
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
-    # numbers in the page's language (corridor.formatting, with Babel)
+    # numbers in the page's language (corridor.presentation.formatting, with Babel)
     env.filters["people"] = lambda n: formatting.people(n, current_lang.get())
     env.filters["usd"] = lambda x: formatting.usd(x, current_lang.get())
     env.filters["pct"] = lambda x: formatting.pct(x, current_lang.get())
     env.filters["money"] = lambda x, currency: formatting.money(x, currency, current_lang.get())
+    # a channel's name for people (defined once, in corridor.channels)
+    env.filters["channel"] = lambda c: channel_title(c, current_lang.get())
     env.filters["province"] = _province
     return env
 

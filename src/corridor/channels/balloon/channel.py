@@ -9,23 +9,35 @@ the expected share of people in each cell who find at least one leaflet.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import numpy as np
-import pandas as pd
-import xarray as xr
 from pydantic import Field, field_validator, model_validator
 
-from corridor.channels.balloon import landing
-from corridor.channels.balloon.atmosphere import float_altitude_from_fill_m
-from corridor.channels.balloon.ensemble import Assumptions, EnsembleResult, LaunchPlan, fly
-from corridor.channels.balloon.interpolation import WindArrays
 from corridor.channels.balloon.legal import LEGAL_NOTICE
 from corridor.channels.balloon.sites import keys as site_keys
 from corridor.channels.balloon.sites import site as find_site
-from corridor.channels.base import Activity, ChannelSpec, Coverage, SharedValues, register
+from corridor.channels.base import (
+    Activity,
+    ChannelSpec,
+    Coverage,
+    SharedValues,
+    register,
+)
 from corridor.errors import CorridorError
-from corridor.geo.grid import PopulationGrid
+
+if TYPE_CHECKING:  # the flight model (Numba kernels), pandas, xarray and the grid load only to fly;
+    # a spec is validated without them
+    import pandas as pd
+    import xarray as xr
+
+    from corridor.channels.balloon.ensemble import (
+        Assumptions,
+        EnsembleResult,
+        LaunchPlan,
+    )
+    from corridor.channels.balloon.interpolation import WindArrays
+    from corridor.geo.grid import PopulationGrid
 
 MODEL_VERSION = "1"
 
@@ -69,12 +81,10 @@ class LaunchSpec(ChannelSpec):
     @field_validator("site")
     @classmethod
     def _known_site(cls, v: str | None) -> str | None:
-        if v is not None:
-            try:
-                find_site(v)
-            except CorridorError as exc:
-                # a ValueError, so that the file and the field spec.site are named with it
-                raise ValueError(f"unknown launch site ({exc.hint})") from None
+        # checked against the keys (read without pandas); a ValueError, so that the file and the
+        # field spec.site are named with it
+        if v is not None and str(v).strip().lower() not in site_keys():
+            raise ValueError(f"unknown launch site (one of: {', '.join(site_keys())})")
         return v
 
     @model_validator(mode="after")
@@ -92,10 +102,15 @@ class LaunchSpec(ChannelSpec):
 
 
 def launch_plan(spec: LaunchSpec, start: pd.Timestamp | float) -> LaunchPlan:
+    from corridor.channels.balloon.atmosphere import float_altitude_from_fill_m
+    from corridor.channels.balloon.ensemble import LaunchPlan
+
     lat, lon, alt, _ = spec.position()
     if isinstance(start, (int, float)):
         t = float(start)
     else:
+        import pandas as pd
+
         ts = pd.Timestamp(start)
         t = (ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")).value / 1e9
     z_float = (float(float_altitude_from_fill_m(spec.fill_fraction)) if spec.fill_fraction is not None
@@ -128,7 +143,9 @@ def check_plan(plan: LaunchPlan, wind: WindArrays, *, source: str | None = None)
 
 
 def _utc(t: float) -> str:
-    return pd.Timestamp(t, unit="s", tz="UTC").strftime("%Y-%m-%dT%H:%MZ")
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%MZ")
 
 
 @dataclass
@@ -150,11 +167,17 @@ def summarize(values: np.ndarray) -> dict[str, float]:
 def assumption_texts(assumptions: Assumptions | None = None) -> dict[str, str]:
     """Assumptions shown wherever a balloon estimate is, after the wind's (:func:`wind_assumption`):
     the sentences of :meth:`Assumptions.prose` (their figures read from the fields) and the legal notice."""
+    from corridor.channels.balloon.ensemble import Assumptions
+
     return {**(assumptions or Assumptions()).prose(), "legal": LEGAL_NOTICE}
 
 
-#: The default assumptions' texts (see :func:`assumption_texts`).
-ASSUMPTIONS = assumption_texts()
+def __getattr__(name: str):
+    # ``ASSUMPTIONS``, the default assumptions' texts (see :func:`assumption_texts`), made on first
+    # use (PEP 562): they need the flight model, which a spec's validation does not load.
+    if name == "ASSUMPTIONS":
+        return assumption_texts()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def wind_assumption(arrays: WindArrays) -> str:
@@ -171,6 +194,10 @@ def evaluate(spec: LaunchSpec, start, wind: xr.Dataset | WindArrays, grid: Popul
              activity_id: str = "launch", draws: int = 100, parcels_per_release: int = 24, seed: int = 0,
              assumptions: Assumptions | None = None, source: str | None = None) -> LaunchOutcome:
     """Fly the launch ``draws`` times and sum up where leaflets and balloons land."""
+    from corridor.channels.balloon import landing
+    from corridor.channels.balloon.ensemble import fly
+    from corridor.channels.balloon.interpolation import WindArrays
+
     arrays = wind if isinstance(wind, WindArrays) else WindArrays.from_dataset(wind)
     plan = launch_plan(spec, start)
     check_plan(plan, arrays, source=source)
@@ -203,7 +230,6 @@ class BalloonChannel:
     """Leaflet balloons launched from the South, carried by the forecast wind."""
 
     name: ClassVar[str] = "balloon"
-    title: ClassVar[str] = "Leaflet balloons"
     spec_model: ClassVar[type[ChannelSpec]] = LaunchSpec
 
     def coverage(self, activity: Activity, grid: PopulationGrid, *, draws: int = 200, seed: int = 0,

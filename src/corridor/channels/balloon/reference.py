@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from corridor.atomic import atomic_path
-from corridor.channels.balloon.profiles import TRACK_COLUMNS, FlightInputs
 from corridor.channels.files import read_mapping
 from corridor.errors import CorridorError
+
+if TYPE_CHECKING:  # the flight model loads pandas, xarray and Numba; a file is read (and refused) first
+    import pandas as pd
+
+    from corridor.channels.balloon.profiles import FlightInputs
 
 
 def _number(inputs: dict, key: str, source: str, *, required: bool = True) -> float | None:
@@ -37,6 +41,8 @@ def _time(inputs: dict, unix_key: str, utc_key: str, source: str, *, required: b
     if inputs.get(unix_key) is not None:
         return _number(inputs, unix_key, source)
     if inputs.get(utc_key) is not None:
+        import pandas as pd
+
         try:
             ts = pd.Timestamp(inputs[utc_key])
         except (ValueError, TypeError):
@@ -53,6 +59,8 @@ def read_flight(path: Path | str) -> FlightInputs:
     """Read a flight file's inputs (see the module doc); errors name the file and field."""
     source = str(path)
     data = read_mapping(path)
+    from corridor.channels.balloon.profiles import FlightInputs
+
     inputs = data.get("inputs")
     if not isinstance(inputs, dict):
         raise CorridorError("expected an 'inputs' mapping", source=source, field="inputs")
@@ -83,6 +91,10 @@ def read_flight(path: Path | str) -> FlightInputs:
 
 def reference_rows(path: Path | str) -> pd.DataFrame:
     """The trajectory stored in a reference flight file, as a table in the track columns."""
+    import pandas as pd
+
+    from corridor.channels.balloon.profiles import TRACK_COLUMNS
+
     data = read_mapping(path)
     rows = np.asarray(data["trajectory"]["rows"], dtype=float)
     df = pd.DataFrame(rows, columns=TRACK_COLUMNS)
@@ -92,6 +104,8 @@ def reference_rows(path: Path | str) -> pd.DataFrame:
 
 def write_track(rows: pd.DataFrame, out: Path | str) -> Path:
     """Write a track as CSV (all digits kept: shortest text that reads back to the same double)."""
+    from corridor.channels.balloon.profiles import TRACK_COLUMNS
+
     with atomic_path(out) as tmp:
         rows[TRACK_COLUMNS].to_csv(tmp, index=False, float_format=None)
     return Path(out)

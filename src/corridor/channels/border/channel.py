@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from functools import lru_cache
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 from pydantic import Field, ValidationInfo, field_validator
 
 from corridor.channels.base import Activity, ChannelSpec, Coverage, register
-from corridor.channels.border import crossings, network, parameters, spread
+from corridor.channels.border import crossings, parameters
 from corridor.errors import CorridorError
-from corridor.geo.grid import PopulationGrid
+
+if TYPE_CHECKING:  # the spread model and the grid load pandas, pyproj and scipy; a spec is checked without them
+    from corridor.channels.border import network, spread
+    from corridor.geo.grid import PopulationGrid
 
 MODEL_VERSION = "1"
 #: The model's date range: from the 2008 census (the population base) to 2040 (beyond which
@@ -75,6 +78,8 @@ def entry_county(grid: PopulationGrid, crossing_id: str) -> int:
 
 @lru_cache(maxsize=4)
 def _network(grid_key: str, grid: PopulationGrid) -> network.TradeNetwork:
+    from corridor.channels.border import network
+
     return network.trade_network(grid, parameters.GRAVITY_LEVELS)
 
 
@@ -114,13 +119,14 @@ class BorderChannel:
     """Who has seen the content of one shipment by the last day, over the grid."""
 
     name: ClassVar[str] = "border"
-    title: ClassVar[str] = "Smuggled media across the Chinese border"
     spec_model: ClassVar[type[ChannelSpec]] = BorderSpec
 
     def simulate(self, activity: Activity, grid: PopulationGrid, *, draws: int = 200, seed: int = 0,
                  theta: dict[str, np.ndarray] | None = None,
                  snapshot_days: tuple[int, ...] = ()) -> spread.SpreadResult:
         """Run the spread for ``activity`` (parameters drawn from the table unless ``theta``)."""
+        from corridor.channels.border import spread
+
         spec: BorderSpec = activity.spec  # type: ignore[assignment]
         check_date(activity)
         rng = np.random.default_rng(seed)

@@ -8,12 +8,12 @@ except the shipment itself.
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 import numpy as np
-import pandas as pd
 
 #: Parameters that are shares or probabilities (must stay within 0–1 when fixed by a user).
 SHARES = {"p_intercept", "share_family", "share_friends", "share_market", "family_away",
@@ -38,18 +38,18 @@ class Parameter:
 
 
 @lru_cache(maxsize=1)
-def _read() -> pd.DataFrame:
+def _read() -> tuple[dict[str, str], ...]:
+    """The rows of ``data/parameters.csv`` (read with :mod:`csv`: a spec is checked without pandas)."""
     path = resources.files("corridor.channels.border").joinpath("data", "parameters.csv")
-    with path.open("r", encoding="utf-8") as f:
-        return pd.read_csv(f, dtype={"name": str}, keep_default_na=False)
+    with path.open("r", encoding="utf-8", newline="") as f:
+        return tuple(csv.DictReader(f))
 
 
 def table() -> dict[str, Parameter]:
     """The parameter table, by name, in file order."""
-    df = _read()
     return {r["name"]: Parameter(r["name"], r["symbol"], r["unit"], float(r["central"]),
                                  float(r["low"]), float(r["high"]), r["distribution"],
-                                 r["meaning"], r["source"]) for r in df.to_dict("records")}
+                                 r["meaning"], r["source"]) for r in _read()}
 
 
 def source_shares() -> dict[str, float]:

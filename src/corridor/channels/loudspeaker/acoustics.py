@@ -1,11 +1,12 @@
 """Outdoor sound propagation for loudspeaker broadcasts: plain functions over arrays.
 
-Sound pressure level at a receiver from a point source of sound power level ``L_W``, by the
-general method of ISO 9613-2:1996 (*Acoustics — Attenuation of sound during propagation
-outdoors — Part 2: General method of calculation*), which describes propagation under
-favourable (downwind or moderate night-time inversion) conditions:
+Sound pressure level at a receiver from a point source of sound power level ``L_W``, by
+ISO 9613-2:1996 (*Acoustics — Attenuation of sound during propagation outdoors — Part 2: General
+method of calculation*), which describes propagation under favourable (downwind or moderate
+night-time inversion) conditions, with the ground term of its alternative method (7.3.2: the
+A-weighted ground attenuation of eq. 10 and the correction D_Ω of eq. 11 that goes with it):
 
-    L_p = L_W + D_c − (A_div + A_atm + A_gr) − C_met               (ISO 9613-2 eqs. 3, 4)
+    L_p = L_W + D_c + D_Ω − (A_div + A_atm + A_gr) − C_met         (ISO 9613-2 eqs. 3, 4, 10, 11)
 
 All levels in dB (sound power re 1 pW, sound pressure re 20 µPa), distances in metres.
 """
@@ -51,6 +52,21 @@ def ground_attenuation_db(distance_m: np.ndarray, mean_height_m: float) -> np.nd
     return np.maximum(4.8 - (2.0 * mean_height_m / d) * (17.0 + 300.0 / d), 0.0)
 
 
+def solid_angle_correction_db(distance_m: np.ndarray, source_height_m: float,
+                              receiver_height_m: float) -> np.ndarray:
+    """Sound reflected by the ground, added to the directivity when the ground attenuation is
+    computed by the alternative method (ISO 9613-2:1996, 7.3.2, eq. 11):
+
+        D_Ω = 10 lg{1 + [d_p² + (h_s − h_r)²] / [d_p² + (h_s + h_r)²]}   dB
+
+    ``d_p`` is the source–receiver distance projected on the ground (m), ``h_s`` and ``h_r`` the
+    heights of source and receiver above it (m). D_Ω tends to 10 lg 2 ≈ 3.01 dB far away.
+    """
+    d2 = np.square(np.asarray(distance_m, dtype=float))
+    return 10.0 * np.log10(1.0 + (d2 + (source_height_m - receiver_height_m) ** 2)
+                           / (d2 + (source_height_m + receiver_height_m) ** 2))
+
+
 def meteorological_correction_db(distance_m: np.ndarray, source_height_m: float,
                                  receiver_height_m: float, c0_db: np.ndarray | float) -> np.ndarray:
     """Long-term average correction for less favourable weather (ISO 9613-2 eqs. 21–22):
@@ -78,10 +94,15 @@ def directivity_db(off_axis_deg: np.ndarray, directivity_index_db: float, beamwi
 
 
 def sound_pressure_level_db(sound_power_db: float, distance_m: np.ndarray, *, directivity_db_: np.ndarray | float = 0.0,
-                            alpha_db_per_km: np.ndarray | float = 2.8, mean_height_m: float = 10.0,
-                            c_met_db: np.ndarray | float = 0.0) -> np.ndarray:
-    """Equivalent continuous sound pressure level at distance ``d`` (ISO 9613-2 eqs. 3–4), dB."""
-    return (sound_power_db + directivity_db_ - geometric_divergence_db(distance_m)
+                            alpha_db_per_km: np.ndarray | float = 2.8, source_height_m: float = 10.0,
+                            receiver_height_m: float = 1.5, c_met_db: np.ndarray | float = 0.0) -> np.ndarray:
+    """Equivalent continuous sound pressure level at distance ``d`` (m), dB: ISO 9613-2 eqs. 3–4
+    with the alternative method's ground term, eq. 10 with ``h_m = (h_s + h_r) / 2`` and the
+    correction D_Ω of eq. 11 (heights in m)."""
+    mean_height_m = (source_height_m + receiver_height_m) / 2.0
+    return (sound_power_db + directivity_db_
+            + solid_angle_correction_db(distance_m, source_height_m, receiver_height_m)
+            - geometric_divergence_db(distance_m)
             - atmospheric_absorption_db(distance_m, alpha_db_per_km)
             - ground_attenuation_db(distance_m, mean_height_m) - c_met_db)
 

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import threading
 from functools import lru_cache
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
-import shapely
 from pydantic import Field, model_validator
-from pyproj import Geod, Transformer
 
 from corridor.channels.base import Activity, ChannelSpec, Coverage, register
-from corridor.channels.loudspeaker import acoustics
-from corridor.geo import sources
-from corridor.geo.grid import PopulationGrid
 
-MODEL_VERSION = "1"
+if TYPE_CHECKING:  # loads pandas and shapely; a spec is validated without them
+    from pyproj import Transformer
+
+    from corridor.geo.grid import PopulationGrid
+
+MODEL_VERSION = "2"   # 2: the alternative method's D_Ω (ISO 9613-2 eq. 11) added
+#: Height of a listener's ear above the ground, m (ISO 9613-2 h_r).
+LISTENER_HEIGHT_M = 1.5
 #: Beyond this distance no loudspeaker is audible (ISO 9613-2 losses exceed 120 dB).
 MAX_REACH_KM = 40.0
-_GEOD = Geod(ellps="WGS84")
 
 
 class LoudspeakerSpec(ChannelSpec):
@@ -47,7 +48,18 @@ class LoudspeakerSpec(ChannelSpec):
 
 
 @lru_cache(maxsize=1)
+def _geod():
+    from pyproj import Geod
+
+    return Geod(ellps="WGS84")
+
+
+@lru_cache(maxsize=1)
 def _kp_projected():
+    import shapely
+
+    from corridor.geo import sources
+
     land = shapely.union_all(sources.provinces().to_crs(sources.PROJECTED).geometry.values)
     shapely.prepare(land)
     return land
@@ -60,18 +72,25 @@ def _to_projected() -> Transformer:
     """The WGS 84 to projected transformer, built once per thread (pyproj transformers are not
     thread-safe, and building one takes about 10 ms)."""
     if not hasattr(_local, "transformer"):
+        from pyproj import Transformer
+
+        from corridor.geo import sources
+
         _local.transformer = Transformer.from_crs(sources.WGS84, sources.PROJECTED, always_xy=True)
     return _local.transformer
 
 
 def distance_to_north_korea_km(lon: float, lat: float) -> float:
+    import shapely
+
     x, y = _to_projected().transform(lon, lat)
     return float(shapely.distance(_kp_projected(), shapely.Point(x, y))) / 1000.0
 
 
 #: Assumptions with their sources and ranges (shown wherever a loudspeaker estimate is).
 ASSUMPTIONS = {
-    "propagation": "ISO 9613-2:1996 general method (favourable propagation), C_met with C0 ~ U(0, 5) dB",
+    "propagation": "ISO 9613-2:1996, favourable propagation, alternative method for the ground "
+                   "(eqs. 10–11: A_gr and D_Ω), C_met with C0 ~ U(0, 5) dB",
     "absorption": "α drawn from the six conditions of ISO 9613-2 Table 2 for the chosen band",
     "background": "night: 35 dB(A) rural to 50 dB(A) urban; day +10 dB; ±3 dB between draws "
                   "(WHO Night Noise Guidelines for Europe, 2009, ch. 2)",
@@ -85,7 +104,6 @@ class LoudspeakerChannel:
     """Audible range of a loudspeaker array, over the population grid."""
 
     name: ClassVar[str] = "loudspeaker"
-    title: ClassVar[str] = "Loudspeaker at the border"
     spec_model: ClassVar[type[ChannelSpec]] = LoudspeakerSpec
 
     background_night_rural_db: float = 35.0
@@ -96,12 +114,14 @@ class LoudspeakerChannel:
 
     def coverage(self, activity: Activity, grid: PopulationGrid, *, draws: int = 200,
                  seed: int = 0) -> Coverage:
+        from corridor.channels.loudspeaker import acoustics
+
         spec: LoudspeakerSpec = activity.spec  # type: ignore[assignment]
         rng = np.random.default_rng(seed)
         n = grid.n_cells
         lon0 = np.full(n, spec.lon)
         lat0 = np.full(n, spec.lat)
-        az, _, dist_m = _GEOD.inv(lon0, lat0, grid.lon, grid.lat)
+        az, _, dist_m = _geod().inv(lon0, lat0, grid.lon, grid.lat)
         near = dist_m <= MAX_REACH_KM * 1000.0
         prob = np.zeros((draws, n), dtype=np.float32)
         if near.any():
@@ -110,10 +130,10 @@ class LoudspeakerChannel:
                                             spec.beamwidth_deg, spec.front_to_back_db)
             alpha = rng.choice(acoustics.ABSORPTION_DB_PER_KM[spec.band_hz], size=(draws, 1))
             c0 = rng.uniform(0.0, 5.0, size=(draws, 1))
-            c_met = acoustics.meteorological_correction_db(d, spec.height_m, 1.5, c0)
+            c_met = acoustics.meteorological_correction_db(d, spec.height_m, LISTENER_HEIGHT_M, c0)
             level = acoustics.sound_pressure_level_db(
                 spec.sound_power_db, d, directivity_db_=gain, alpha_db_per_km=alpha,
-                mean_height_m=(spec.height_m + 1.5) / 2.0, c_met_db=c_met)
+                source_height_m=spec.height_m, receiver_height_m=LISTENER_HEIGHT_M, c_met_db=c_met)
             urban = grid.urban_share[near]
             background = (self.background_night_rural_db
                           + (self.background_night_urban_db - self.background_night_rural_db) * urban)

@@ -68,7 +68,6 @@ class RadioChannel:
     """Shortwave (ITU-R P.533) and mediumwave (LF/MF ground wave) broadcasts into North Korea."""
 
     name: ClassVar[str] = "radio"
-    title: ClassVar[str] = "Radio broadcast"
     spec_model: ClassVar[type[ChannelSpec]] = RadioSpec
 
     def signal(self, spec: RadioSpec, grid: PopulationGrid, month: int, ssn: float, hours: list[int],

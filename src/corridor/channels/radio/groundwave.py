@@ -13,7 +13,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-import shapely
 from ITS.Propagation.LFMF import LFMF, Polarization
 
 from corridor.channels.radio import geometry
@@ -63,6 +62,8 @@ def path_sections(tx_lat, tx_lon, rx_lat, rx_lon, land) -> list[tuple[float, tup
     n = max(int(np.ceil(dist / STEP_KM)), 1)
     s = (np.arange(n) + 0.5) * dist / n
     lat, lon = geometry.destination(tx_lat, tx_lon, az, s)
+    import shapely
+
     on_land = shapely.contains_xy(land, lon, lat)
     sections, start = [], 0
     for i in range(1, n + 1):
@@ -83,6 +84,8 @@ def field_over_cells(freq_mhz, power_kw, tx_lat, tx_lon, rx_lat, rx_lon, land) -
     k = max(int(np.ceil(dist.max() / STEP_KM)), 1)
     frac = (np.arange(k) + 0.5) / k
     lat, lon = geometry.destination(tx_lat, tx_lon, az[:, None], dist[:, None] * frac[None, :])
+    import shapely
+
     on_land = shapely.contains_xy(land, lon, lat)
     out = np.empty(dist.size)
     for i in range(dist.size):

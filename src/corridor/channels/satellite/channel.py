@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
-import shapely
 from pydantic import Field, field_validator, model_validator
-from scipy.interpolate import RegularGridInterpolator
 
 from corridor.channels.base import Activity, ChannelSpec, Coverage, register
-from corridor.channels.satellite import dvbs2, geometry, link, ownership
-from corridor.geo.grid import PopulationGrid
+from corridor.channels.satellite import dvbs2, geometry, link
 from corridor.geo.names import PROVINCES
+
+if TYPE_CHECKING:  # loads pandas and shapely; a spec is validated without them
+    from corridor.geo.grid import PopulationGrid
 
 MODEL_VERSION = "1"
 #: A point in the middle of North Korea, for the visibility check (degrees).
@@ -38,6 +38,8 @@ class EirpContour(ChannelSpec):
         for lon, lat in value:
             if not (-180 <= lon <= 360 and -90 <= lat <= 90):
                 raise ValueError(f"vertex ({lon}, {lat}) is not a longitude/latitude pair")
+        import shapely
+
         if not shapely.Polygon(value).is_valid:
             raise ValueError("the contour polygon crosses itself")
         return value
@@ -78,10 +80,10 @@ class SatelliteSpec(ChannelSpec):
     @field_validator("modcod")
     @classmethod
     def _known_modcod(cls, value: str) -> str:
-        table = dvbs2.modcods()
+        names = dvbs2.modcod_names()
         key = " ".join(value.upper().split())
-        if key not in table.index:
-            raise ValueError("unknown DVB-S2 mode; one of: " + ", ".join(table.index))
+        if key not in names:
+            raise ValueError("unknown DVB-S2 mode; one of: " + ", ".join(names))
         return key
 
     @field_validator("ownership")
@@ -138,6 +140,8 @@ def _attenuation_lattice(slot: float, f: float, dish_m: float, eff: float, tau: 
 
 def attenuation_at_cells(spec: SatelliteSpec, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Total and absorptive attenuation at each P_LEVELS % for each cell, ``(P, n)`` dB."""
+    from scipy.interpolate import RegularGridInterpolator
+
     box = (np.floor(lat.min() / LATTICE_DEG) * LATTICE_DEG, np.ceil(lat.max() / LATTICE_DEG) * LATTICE_DEG,
            np.floor(lon.min() / LATTICE_DEG) * LATTICE_DEG, np.ceil(lon.max() / LATTICE_DEG) * LATTICE_DEG)
     lats, lons, total, absorptive = _attenuation_lattice(
@@ -160,6 +164,8 @@ def eirp_dbw(spec: SatelliteSpec, lon: np.ndarray, lat: np.ndarray, off_axis: np
     """
     if not spec.eirp_contours:
         return spec.peak_eirp_dbw + link.satellite_pattern_db(off_axis, spec.beamwidth_deg)
+    import shapely
+
     out = np.full(np.shape(lon), -np.inf)
     for contour in spec.eirp_contours:
         inside = shapely.contains_xy(shapely.Polygon(contour.lonlat), lon, lat)
@@ -204,11 +210,12 @@ class SatelliteChannel:
     their household owns a dish and receiver."""
 
     name: ClassVar[str] = "satellite"
-    title: ClassVar[str] = "Direct-to-home satellite"
     spec_model: ClassVar[type[ChannelSpec]] = SatelliteSpec
 
     def coverage(self, activity: Activity, grid: PopulationGrid, *, draws: int = 200,
                  seed: int = 0) -> Coverage:
+        from corridor.channels.satellite import ownership
+
         spec: SatelliteSpec = activity.spec  # type: ignore[assignment]
         rng = np.random.default_rng(seed)
         lb = link_budget(spec, grid.lon, grid.lat)

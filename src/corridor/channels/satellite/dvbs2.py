@@ -7,19 +7,35 @@ pilots, AWGN) are those of ETSI EN 302 307-1 V1.4.1 (2014), Table 13, shipped in
 
 from __future__ import annotations
 
+import csv
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_TABLE = ("corridor.channels.satellite", "data", "dvbs2_modcods.csv")
 
 
 @lru_cache(maxsize=1)
 def modcods() -> pd.DataFrame:
     """The DVB-S2 modes, indexed by name (e.g. ``"QPSK 3/4"``)."""
-    path = resources.files("corridor.channels.satellite").joinpath("data", "dvbs2_modcods.csv")
+    import pandas as pd
+
+    path = resources.files(_TABLE[0]).joinpath(*_TABLE[1:])
     with path.open("r", encoding="utf-8") as f:
         return pd.read_csv(f).set_index("modcod")
+
+
+@lru_cache(maxsize=1)
+def modcod_names() -> tuple[str, ...]:
+    """The names of the DVB-S2 modes, in table order (read without pandas, to check a spec)."""
+    path = resources.files(_TABLE[0]).joinpath(*_TABLE[1:])
+    with path.open("r", encoding="utf-8", newline="") as f:
+        return tuple(row["modcod"] for row in csv.DictReader(f))
 
 
 def symbol_rate_baud(bandwidth_hz: float, roll_off: float) -> float:

@@ -9,9 +9,12 @@ GM = 398,600.4418 km³/s² (WGS84).
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from pyproj import Transformer
+
+if TYPE_CHECKING:
+    from pyproj import Transformer
 
 #: Radius of the geostationary orbit, km.
 GEO_RADIUS_KM = 42_164.17
@@ -19,6 +22,8 @@ GEO_RADIUS_KM = 42_164.17
 
 @lru_cache(maxsize=1)
 def _to_ecef() -> Transformer:
+    from pyproj import Transformer
+
     return Transformer.from_crs("EPSG:4979", "EPSG:4978", always_xy=True)
 
 

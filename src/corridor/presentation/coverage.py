@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+
 from corridor.channels.base import Coverage
 from corridor.geo.grid import PopulationGrid
-from corridor.maps import basemap
+from corridor.presentation import basemap
 
 #: Probabilities below this are left blank on the map (still counted in the numbers).
 FLOOR = 0.01

@@ -1,7 +1,7 @@
 """``corridor report``: the assessment as a PDF for donors and partners (WeasyPrint).
 
 Every figure in the report is taken from the same result object that ``corridor assess --json``
-prints (:meth:`corridor.assess.Assessment.as_dict`), so the two always agree. By default the
+prints (:meth:`corridor.assess.engine.Assessment.as_dict`), so the two always agree. By default the
 report counts only campaigns shared with the coalition or published as aggregates, and names
 no individual campaign that is published only as aggregates.
 """
@@ -15,27 +15,28 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from corridor.assess import figures
 from corridor.assess.engine import Assessment
 from corridor.atomic import atomic_path
+from corridor.channels import channel_title
 from corridor.geo.names import PROVINCES_KO
 from corridor.i18n import check_language, translations
+from corridor.presentation import figures, formatting
 
 
 def _environment(lang: str) -> Environment:
-    env = Environment(loader=PackageLoader("corridor.assess", "templates"),
+    env = Environment(loader=PackageLoader("corridor.presentation", "templates"),
                       autoescape=select_autoescape(["html"]), extensions=["jinja2.ext.i18n"])
     env.install_gettext_translations(translations(lang), newstyle=True)
-    env.filters["people"] = lambda n: "–" if n is None else f"{n:,.0f}"
-    env.filters["usd"] = lambda x: "–" if x is None else (f"${x:,.4f}" if x < 0.01 else f"${x:,.2f}")
-    env.filters["pct"] = lambda x: "–" if x is None else f"{100 * x:.1f}%"
+    env.filters["people"] = lambda n: formatting.people(n, lang)
+    env.filters["usd"] = lambda x: formatting.usd(x, lang)
+    env.filters["pct"] = lambda x: formatting.pct(x, lang)
     env.filters["province"] = lambda p: PROVINCES_KO.get(p, p) if lang == "ko" else p
-    env.filters["channel"] = lambda c: figures.channel_label(c, lang)
+    env.filters["channel"] = lambda c: channel_title(c, lang)
     return env
 
 
 def _font_faces() -> str:
-    from corridor.fonts import font_dir
+    from corridor.presentation.fonts import font_dir
 
     folder = font_dir()
     faces = []

@@ -23,7 +23,7 @@ from corridor.atomic import atomic_path  # noqa: E402
 from corridor.channels.balloon.legal import LEGAL_NOTICE_SHORT  # noqa: E402
 from corridor.geo import sources  # noqa: E402
 from corridor.i18n import gettext  # noqa: E402
-from corridor.maps import basemap  # noqa: E402
+from corridor.presentation import basemap  # noqa: E402
 
 #: Credit for the elevation field the balloons and leaflets land on (``terrain.py``).
 TERRAIN_CREDIT = "Terrain: SRTM, GMTED2010 (USGS), ETOPO1 (NOAA), via pvlib."

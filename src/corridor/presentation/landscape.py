@@ -30,7 +30,7 @@ from corridor.channels.radio.landscape import (
 from corridor.errors import CorridorError
 from corridor.geo import sources
 from corridor.i18n import check_language, gettext
-from corridor.maps import basemap
+from corridor.presentation import basemap, formatting
 
 #: Reliabilities below this are left blank on the hourly maps (still counted in the figures).
 FLOOR = 0.02
@@ -147,8 +147,8 @@ def landscape_maps(grid, landscape: Landscape, out: Path | str, lang: str = "en"
     notes = [
         _("Peak {hour:02d}:00 KST: {median} people could hear an outside station (90 % interval "
           "{lower}–{upper}). Silent hours (no outside station on air): {silent}.").format(
-            hour=peak, median=f"{ph['reached_median']:,}", lower=f"{ph['reached_lower90']:,}",
-            upper=f"{ph['reached_upper90']:,}",
+            hour=peak, median=formatting.people(ph["reached_median"], lang),
+            lower=formatting.people(ph["reached_lower90"], lang), upper=formatting.people(ph["reached_upper90"], lang),
             silent=", ".join(f"{h:02d}" for h in silent) if silent else _("none")),
         _("Powers: {assumed} of {total} outside broadcasts at an assumed {kw:g} kW, isotropic antenna "
           "(no published figure); the others from the cited power table.").format(

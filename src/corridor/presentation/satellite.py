@@ -9,7 +9,7 @@ from matplotlib.colors import ListedColormap, LogNorm
 
 from corridor.channels.base import Coverage
 from corridor.geo.grid import PopulationGrid
-from corridor.maps import basemap
+from corridor.presentation import basemap
 
 FLOOR = 1e-5
 

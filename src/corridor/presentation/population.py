@@ -7,9 +7,8 @@ from pathlib import Path
 import numpy as np
 from matplotlib.colors import LogNorm
 
-from corridor import formatting
 from corridor.geo.grid import PopulationGrid
-from corridor.maps import basemap
+from corridor.presentation import basemap, formatting
 
 
 def population_map(grid: PopulationGrid, out: Path | str, *, lang: str = "en") -> Path:

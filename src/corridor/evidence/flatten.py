@@ -1,24 +1,31 @@
 """Flatten a field export (main table + the channel-exposure and device repeats) into canonical rows.
 
-Shared by the KoboToolbox and ODK Central readers. Column headers carry group paths with a
-separator (``/`` by default in Kobo, ``-`` in ODK Central; ``.`` and ``:`` occur too); the
-form tells which name each column is. A ``select_multiple`` may come as one space-separated
-column or as 0/1 columns per choice (``sources/family``); both become the space-separated form.
-Every item of the form is kept: the exposure repeat's follow-ups become ``<channel>_<item>``
-columns, the device repeat ``device_<device>_<item>`` columns, and the background and attitude
-items their own columns (see :mod:`corridor.evidence.detail`).
+Shared by the KoboToolbox and ODK Central readers (:mod:`corridor.evidence.kobo`,
+:mod:`corridor.evidence.odk`), which read the files: this module works on the tables they read.
+Column headers carry group paths with a separator (``/`` by default in Kobo, ``-`` in ODK
+Central; ``.`` and ``:`` occur too); the form tells which name each column is. A
+``select_multiple`` may come as one space-separated column or as 0/1 columns per choice
+(``sources/family``); both become the space-separated form. Every item of the form is kept: the
+exposure repeat's follow-ups become ``<channel>_<item>`` columns, the device repeat
+``device_<device>_<item>`` columns, and the background and attitude items their own columns (see
+:mod:`corridor.evidence.detail`).
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 
 import pandas as pd
 
-from datetime import date, datetime
-
 from corridor.evidence.canonical import CanonicalData, validate_table
-from corridor.evidence.detail import BACKGROUND, CHANNEL_ITEMS, DEVICE_ITEMS, channel_column, device_column
+from corridor.evidence.detail import (
+    BACKGROUND,
+    CHANNEL_ITEMS,
+    DEVICE_ITEMS,
+    channel_column,
+    device_column,
+)
 from corridor.evidence.vocabulary import ATTITUDE_ITEMS, CHANNELS, DEVICES
 from corridor.evidence.xlsform_read import FormSpec
 

@@ -11,7 +11,7 @@ from corridor.channels.base import Coverage
 from corridor.channels.border import crossings
 from corridor.channels.border.network import railway_lines
 from corridor.geo.grid import PopulationGrid
-from corridor.maps import basemap
+from corridor.presentation import basemap
 
 #: Shares below this are left blank (still counted in the figures).
 FLOOR = 1e-4

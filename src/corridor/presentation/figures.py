@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from corridor.assess.engine import Assessment
+from corridor.channels import channel_title
 from corridor.geo.names import PROVINCES_KO
 from corridor.i18n import gettext
-from corridor.maps import basemap
+from corridor.presentation import basemap, formatting
+
+if TYPE_CHECKING:
+    from corridor.assess.ledger_assessment import LedgerAssessment
 
 FLOOR = 0.005
 
@@ -17,23 +22,9 @@ CHANNEL_COLOURS = {"radio": "#1f77b4", "balloon": "#ff7f0e", "border": "#2ca02c"
                    "satellite": "#9467bd", "loudspeaker": "#8c564b"}
 
 
-def channel_label(channel: str, lang: str) -> str:
-    names = {"radio": "Radio", "balloon": "Leaflet balloons", "border": "Smuggled media",
-             "satellite": "Satellite", "loudspeaker": "Loudspeakers"}
-    return gettext(lang, names.get(channel, channel))
-
-
-def _compact(x: float) -> str:
-    """1,234,567 → 1.2M; 45,600 → 46k (axis labels)."""
-    if abs(x) >= 1e6:
-        return f"{x / 1e6:.1f}M"
-    if abs(x) >= 1e3:
-        return f"{x / 1e3:.0f}k"
-    return f"{x:.0f}"
-
-
-def _people(n: float) -> str:
-    return f"{n:,.0f}"
+def _compact(x: float, lang: str) -> str:
+    """Axis labels: 1,234,567 → 1.2M / 123만; 45,600 → 46K / 4.6만."""
+    return formatting.people_compact(x, lang, digits=1 if abs(x) >= 1e6 else 0)
 
 
 def _sites(a: Assessment) -> list[tuple[float, float, str]]:
@@ -62,7 +53,8 @@ def reach_map(a: Assessment, out: Path | str, *, lang: str = "en") -> Path:
     basemap.draw_crossings(ctx, labels=False)
     c = a.result["coalition"]
     notes = [_("People reached by at least one activity: {median} (90% interval {lo}–{hi}).").format(
-                 median=_people(c["reached_median"]), lo=_people(c["reached_lower90"]), hi=_people(c["reached_upper90"])),
+                 median=formatting.people(c["reached_median"], lang), lo=formatting.people(c["reached_lower90"], lang),
+                 hi=formatting.people(c["reached_upper90"], lang)),
              _("Each person counted once across channels and organisations; {n} activities, {d} draws.").format(
                  n=len(a.items), d=a.draws)]
     if a.evidence is not None and a.evidence.synthetic:
@@ -80,7 +72,8 @@ def gap_map(a: Assessment, out: Path | str, *, lang: str = "en") -> Path:
     missed = (1.0 - a.median_map("coalition")) * grid.population / np.maximum(grid.area_km2, 1e-9)
     values = np.where(missed >= 1.0, np.log10(np.maximum(missed, 1.0)), np.nan)
     basemap.draw_cells(ctx, grid, values, cmap="magma_r", vmin=0, vmax=4, label=_("People not reached per km² (median)"),
-                       ticks=[0, 1, 2, 3, 4], ticklabels=["1", "10", "100", "1,000", "10,000"])
+                       ticks=[0, 1, 2, 3, 4],
+                       ticklabels=[formatting.people(10 ** k, lang) for k in range(5)])
     basemap.draw_cities(ctx, n=10)
     least = ", ".join(PROVINCES_KO.get(p, p) if lang == "ko" else p for p in a.result["gaps"]["provinces_least_reached"])
     notes = [_("Provinces least reached (share of their people): {list}.").format(list=least),
@@ -98,7 +91,7 @@ def channel_chart(a: Assessment, out: Path | str, *, lang: str = "en") -> Path:
 
     basemap._fonts()
     _ = lambda m: gettext(lang, m)
-    rows = [(channel_label(ch, lang), v, CHANNEL_COLOURS.get(ch, "#777777")) for ch, v in a.result["channels"].items()]
+    rows = [(channel_title(ch, lang), v, CHANNEL_COLOURS.get(ch, "#777777")) for ch, v in a.result["channels"].items()]
     rows.append((_("Coalition (each person once)"), a.result["coalition"], "#333333"))
     fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(rows) + 1.4), dpi=150)
     y = np.arange(len(rows))[::-1]
@@ -109,7 +102,7 @@ def channel_chart(a: Assessment, out: Path | str, *, lang: str = "en") -> Path:
                     color="black", capsize=3, lw=1)
     ax.set_yticks(y, [r[0] for r in rows])
     ax.set_xlabel(_("People reached (median and 90% interval)"))
-    ax.xaxis.set_major_formatter(lambda x, _p: _compact(x))
+    ax.xaxis.set_major_formatter(lambda x, _p: _compact(x, lang))
     ax.xaxis.set_major_locator(plt.MaxNLocator(6))
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(_("People reached per channel"), loc="left", fontsize=11, fontweight="bold")
@@ -118,3 +111,23 @@ def channel_chart(a: Assessment, out: Path | str, *, lang: str = "en") -> Path:
         fig.savefig(tmp, format="png", dpi=150)
     plt.close(fig)
     return Path(out)
+
+
+#: The dashboard's figures: name -> the function of this module that draws it.
+FIGURES = {"reach": "reach_map", "gap": "gap_map", "channels": "channel_chart"}
+
+
+def figure_png(entry: LedgerAssessment, name: str, lang: str) -> bytes:
+    """One of :data:`FIGURES` of a ledger's assessment as PNG bytes in ``lang``, drawn once per
+    (name, language) and kept with the assessment (``entry.figures``)."""
+    import tempfile
+
+    if name not in FIGURES or entry.assessment is None:
+        raise KeyError(name)
+
+    def draw() -> bytes:
+        with tempfile.TemporaryDirectory() as tmp:
+            draw = globals()[FIGURES[name]]
+            return draw(entry.assessment, Path(tmp) / f"{name}.png", lang=lang).read_bytes()
+
+    return entry.figures.get_or_compute((name, lang), draw)
