@@ -26,7 +26,7 @@ PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n $(PYTEST_WOR
 CHECK_MARKERS := not (slow or fit or server or browser)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test check setup bench lock clean browser
+.PHONY: demo test check setup bench lock clean browser caddy
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +41,7 @@ setup: $(STAMP)
 demo: setup
 	$(BIN)/corridor demo --out $(OUT)
 
-test: setup browser
+test: setup browser caddy
 	$(PYTEST) $(PYTEST_ARGS)
 
 check: setup
@@ -52,6 +52,12 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+# The HTTPS test puts Debian's Caddy in front of the service, as docs/hosting.md does.
+caddy:
+	@command -v caddy >/dev/null 2>&1 || { \
+	  echo "Installing Debian's caddy for the HTTPS test"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq caddy; }
 
 bench: setup browser
 	@command -v wrk >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk

@@ -6,8 +6,7 @@ import pytest
 
 from corridor.access.audit import GENESIS, entry_hash, state_hash, verify_chain
 from corridor.access.rules import (
-    FOREIGN_ACTIONS,
-    ROLE_ACTIONS,
+    CAMPAIGNS,
     Action,
     Actor,
     Role,
@@ -28,10 +27,10 @@ def test_permission_matrix(role, visibility, action):
     member = Actor(10, {OWN: role})
     outsider = Actor(11, {OTHER: role})
     # Inside the organisation, the role decides; visibility does not restrict the owners of a record.
-    assert allowed(member, action, org_id=OWN, visibility=visibility) == (action in ROLE_ACTIONS[role])
+    assert allowed(member, action, org_id=OWN, visibility=visibility) == (action in CAMPAIGNS.own[role])
     # Outside it, only reading, and only what the visibility lets out; never a write.
     got = allowed(outsider, action, org_id=OWN, visibility=visibility)
-    assert got == (action in FOREIGN_ACTIONS[visibility])
+    assert got == (action in CAMPAIGNS.foreign[visibility])
     if visibility is Visibility.PRIVATE:
         assert not got
     if action in {Action.CAMPAIGN_EDIT, Action.CAMPAIGN_DELETE, Action.CAMPAIGN_SHARE,
@@ -42,7 +41,7 @@ def test_permission_matrix(role, visibility, action):
 
 
 def test_roles_are_nested():
-    assert ROLE_ACTIONS[Role.VIEWER] < ROLE_ACTIONS[Role.EDITOR] < ROLE_ACTIONS[Role.OWNER]
+    assert CAMPAIGNS.own[Role.VIEWER] < CAMPAIGNS.own[Role.EDITOR] < CAMPAIGNS.own[Role.OWNER]
 
 
 def test_an_owner_never_grants_more_than_they_hold():

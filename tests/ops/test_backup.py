@@ -21,7 +21,8 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from corridor.errors import CorridorError
-from corridor.store import make_engine, session_scope, upgrade
+from corridor.access.setup import prepare_database
+from corridor.store import make_engine, session_scope
 from tests.archive.conftest import KEY_PASSPHRASE, SECRETS, add_witness
 from tests.databases import POSTGRES_ENV, drop_database, fresh_database_url
 from tests.fast_hashing import fast_argon2  # noqa: F401
@@ -95,7 +96,7 @@ def source(db_url, files_dir):
     from corridor.evidence.importing import read_any
     from corridor.evidence.storage import import_respondents
 
-    upgrade(db_url)
+    prepare_database(db_url)
     engine = make_engine(db_url)
     world = {"orgs": {}, "users": {}, "keys": {}}
     with session_scope(engine) as s:
@@ -255,7 +256,7 @@ def test_restore_into_a_migrated_empty_postgresql_schema_and_back_to_sqlite(sour
     PostgreSQL coalition restores into SQLite again, the audit log intact at every step."""
     from corridor.ops.backup import make_backup, restore
 
-    upgrade(pg_target)
+    prepare_database(pg_target)
     out = _backup(source, tmp_path)
     restore(pg_target, out, _secret(), files_dir=tmp_path / "f1")
     again = tmp_path / "again.backup"
@@ -314,7 +315,7 @@ def _target_with_coalition(tmp_path, name="Other Coalition Group") -> str:
     from corridor.access import members
 
     url = f"sqlite:///{tmp_path / 'target.db'}"
-    upgrade(url)
+    prepare_database(url)
     engine = make_engine(url)
     with session_scope(engine) as s:
         members.create_organisation(s, name)
@@ -544,7 +545,7 @@ def test_a_backup_made_before_a_migration_restores_at_the_current_schema(tmp_pat
     script = _script()
     previous = script.get_revision(head_revision()).down_revision
     old = f"sqlite:///{tmp_path / 'old.db'}"
-    upgrade(old, revision=previous)
+    prepare_database(old, revision=previous)
     engine = make_engine(old)
     with engine.begin() as conn:
         conn.execute(sa.text("INSERT INTO organisation (id, name, created_at) VALUES (1, 'Free Voice', "

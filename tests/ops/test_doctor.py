@@ -10,7 +10,8 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
-from corridor.store import make_engine, session_scope, upgrade
+from corridor.access.setup import prepare_database
+from corridor.store import make_engine, session_scope
 from tests.fast_hashing import fast_argon2  # noqa: F401
 
 
@@ -27,7 +28,7 @@ def server(db_url, tmp_path, monkeypatch):
     monkeypatch.delenv(serverkey.ENV_KEY, raising=False)
     monkeypatch.delenv(serverkey.ENV_FILE, raising=False)
     monkeypatch.setenv("CORRIDOR_PUBLIC_URL", "https://corridor.example.org")
-    upgrade(db_url)
+    prepare_database(db_url)
     engine = make_engine(db_url)
     with session_scope(engine) as s:
         org = members.create_organisation(s, "Free Voice")
@@ -91,7 +92,7 @@ def test_a_pending_migration_is_named(server, tmp_path):
     url = f"sqlite:///{tmp_path / 'old.db'}"
     script = _script()
     previous = script.get_revision(script.get_current_head()).down_revision
-    upgrade(url, revision=previous)
+    prepare_database(url, revision=previous)
     code, text = _doctor(url)
     assert code == 1
     assert "database" in _failing(text)

@@ -196,12 +196,6 @@ ARCHIVE = RuleTable(
                                           ArchiveAction.EXPORT, ArchiveAction.UNSEAL})},
 )
 
-#: Kept for readers of the old names: what each ledger role may do, and what others may.
-ROLE_ACTIONS = CAMPAIGNS.own
-FOREIGN_ACTIONS = CAMPAIGNS.foreign
-ARCHIVE_ROLE_ACTIONS = ARCHIVE.own
-
-
 def _table_for(action) -> RuleTable:
     if isinstance(action, ArchiveAction):
         return ARCHIVE

@@ -71,7 +71,7 @@ def predict(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Predict one flight (float or standard profile) and write its track."""
-    from corridor.channels.balloon.reference import read_flight, write_track
+    from corridor.channels.balloon.flight_files import read_flight, write_track
 
     check_writable(out)
     inputs = read_flight(flight)      # a missing or bad file is refused before the model loads

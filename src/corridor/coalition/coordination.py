@@ -26,7 +26,9 @@ from corridor.access.audit import append_audit
 from corridor.access.members import actor_label
 from corridor.access.rules import Actor
 from corridor.access.tables import AuditEntry, Organisation
+from corridor.channels.radio.schedule import RadioSpec
 from corridor.coalition.overlaps import (
+    MINUTES_PER_DAY,
     RadioSlot,
     collisions_of,
     silent_hours,
@@ -41,40 +43,19 @@ MATCH_ACTION = "collision.match"
 MATCHES_SHOWN = 500
 
 
-def _days(spec: dict) -> frozenset[int]:
-    days = spec.get("days")
-    if not days or any(str(d).strip().lower() in ("daily", "all") for d in days):
-        return frozenset(range(7))
-    names = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
-    out = set()
-    for d in days:
-        key = str(d).strip().lower()[:3]
-        out.add(names[key] if key in names else int(d) % 7)
-    return frozenset(out)
-
-
-def _minutes(value) -> int:
-    text = str(value)
-    if ":" in text:
-        h, m = text.split(":")[:2]
-        return (int(h) % 24) * 60 + int(m)
-    number = int(float(text))
-    return (number // 100) * 60 + number % 100 if number >= 100 else number * 60
-
-
 def slot_of(rec: ActivityRecord, visibility: str) -> RadioSlot | None:
-    """A ledger activity as a radio slot (None when it is not a complete radio schedule)."""
+    """A ledger activity as a radio slot (None for other channels).
+
+    The spec was validated by :class:`~corridor.channels.radio.schedule.RadioSpec` when it was
+    written, so it is read back through the same model without validating it again.
+    """
     if rec.channel != "radio":
         return None
-    spec = rec.spec or {}
-    freq = spec.get("frequency_khz") or (spec.get("frequency_mhz", 0) * 1000)
-    start = spec.get("start_utc", spec.get("utc_start"))
-    end = spec.get("end_utc", spec.get("utc_end"))
-    if not freq or start is None or end is None:
-        return None
+    spec = RadioSpec.model_construct(**(rec.spec or {}))
+    start, end = spec.minutes_utc()
     return RadioSlot(
-        activity_id=rec.public_id, org_id=rec.org_id, frequency_khz=float(freq),
-        start_utc_min=_minutes(start), end_utc_min=_minutes(end), days=_days(spec),
+        activity_id=rec.public_id, org_id=rec.org_id, frequency_khz=float(spec.frequency_khz),
+        start_utc_min=start, end_utc_min=end % MINUTES_PER_DAY, days=spec.weekdays(),
         valid_from=rec.start.date(), valid_to=(rec.end or datetime.max.replace(tzinfo=UTC)).date(),
         provinces=frozenset(rec.provinces or PROVINCES), visibility=visibility, record_id=rec.id)
 

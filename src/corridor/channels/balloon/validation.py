@@ -11,7 +11,7 @@ from pyproj import Geod
 
 from corridor.channels.balloon.interpolation import WindArrays
 from corridor.channels.balloon.profiles import predict
-from corridor.channels.balloon.reference import read_flight, reference_rows
+from corridor.channels.balloon.flight_files import read_flight, reference_rows
 from corridor.channels.balloon.windfield import open_wind
 from corridor.channels.files import read_mapping
 

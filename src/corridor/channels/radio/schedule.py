@@ -46,6 +46,10 @@ class AntennaSpec(BaseModel):
     design_khz: float | None = Field(None, ge=150, le=30000)
 
 
+#: The day names of ``RadioSpec.days``, Monday first.
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
 class RadioSpec(ChannelSpec):
     """One broadcast: a transmitter on one frequency at fixed UTC hours."""
 
@@ -93,6 +97,17 @@ class RadioSpec(ChannelSpec):
     @property
     def freq_mhz(self) -> float:
         return self.frequency_khz / 1000.0
+
+    def minutes_utc(self) -> tuple[int, int]:
+        """Start and end as minutes after 00:00 UTC (end up to 1440)."""
+        return (int(self.utc_start[:2]) * 60 + int(self.utc_start[3:]),
+                int(self.utc_end[:2]) * 60 + int(self.utc_end[3:]))
+
+    def weekdays(self) -> frozenset[int]:
+        """Days on air, Monday = 0 … Sunday = 6 (``daily``: every day)."""
+        if "daily" in self.days:
+            return frozenset(range(7))
+        return frozenset(WEEKDAYS.index(d) for d in self.days)
 
     def hours(self) -> list[int]:
         """UTC hours during which the broadcast is on air (any part of the hour)."""
