@@ -20,8 +20,8 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
-from corridor.errors import CorridorError
 from corridor.access.setup import prepare_database
+from corridor.errors import CorridorError
 from corridor.store import make_engine, session_scope
 from tests.archive.conftest import KEY_PASSPHRASE, SECRETS, add_witness
 from tests.databases import POSTGRES_ENV, drop_database, fresh_database_url

@@ -15,6 +15,13 @@ from corridor.store import make_engine, session_scope
 from tests.fast_hashing import fast_argon2  # noqa: F401
 
 
+@pytest.fixture(autouse=True)
+def english_locale(monkeypatch):
+    """The texts below are English unless a test asks for Korean (a Korean locale would switch)."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture()
 def server(db_url, tmp_path, monkeypatch):
     """A healthy server: its own data folder and key (mode 0600), an https address, a fresh
@@ -48,10 +55,10 @@ def _note_backup(at: datetime) -> None:
     last_backup_path().write_text(json.dumps({"at": at.isoformat(timespec="seconds")}))
 
 
-def _doctor(url: str) -> tuple[int, str]:
+def _doctor(url: str, *extra: str, env: dict | None = None) -> tuple[int, str]:
     from corridor.cli.ops import app
 
-    result = CliRunner().invoke(app, ["doctor", "--db", url])
+    result = CliRunner().invoke(app, ["doctor", "--db", url, *extra], env=env)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result.exit_code, result.output
 
@@ -166,3 +173,38 @@ def test_a_database_that_does_not_answer_is_named(server):
     code, text = _doctor("postgresql+psycopg://corridor:pw@127.0.0.1:1/none")
     assert code == 1
     assert _failing(text)[0] == "database" and "does not answer" in text and ":pw@" not in text
+
+
+def test_the_checks_in_korean(server):
+    from corridor.ops.doctor import NAMES, title
+
+    code, text = _doctor(server["url"], "--lang", "ko")
+    assert code == 0, text
+    lines = text.strip().splitlines()
+    assert len(lines) == len(NAMES) + 1
+    for name, line in zip(NAMES, lines):
+        assert line.startswith(f"정상   {title(name, 'ko')}:"), line
+    assert lines[-1] == "점검한 모든 항목이 정상입니다."
+    assert "모든 관리자에게 2단계 인증이 있습니다" in text and "체인 온전" in text
+
+
+def test_a_korean_locale_names_the_problem_and_the_fix_in_korean(server):
+    _note_backup(datetime.now(UTC) - timedelta(hours=40))
+    code, text = _doctor(server["url"], env={"LANG": "ko_KR.UTF-8"})
+    assert code == 1
+    assert "문제   백업: 마지막 백업이 40시간 전의 것입니다" in text
+    assert "`systemctl status corridor-backup.timer`" in text and "타이머를 확인하십시오" in text
+    assert text.strip().splitlines()[-1] == "조치가 필요한 점검 1개: 백업"
+    assert "FAIL" not in text and "ok  " not in text
+
+
+def test_every_check_name_and_key_message_has_korean():
+    """Names and the server key's messages are looked up at run time (no extractor sees them)."""
+    from corridor.i18n import gettext
+    from corridor.ops.doctor import NAMES, title
+
+    for name in NAMES:
+        assert title(name, "ko") != name, name
+    for message in ("the server key is missing", "the server key file cannot be read",
+                    "must be 64 hexadecimal characters", "owner", "editor", "viewer"):
+        assert gettext("ko", message) != message, message

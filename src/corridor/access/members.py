@@ -282,7 +282,7 @@ def end_sessions(s: Session, user_id: int, *, keep: str | None = None) -> int:
 # --------------------------------------------------------------------------- second factor
 
 
-def _totp_purpose(user: User) -> str:
+def totp_purpose(user: User) -> str:
     return f"totp:user:{user.id}"
 
 
@@ -308,7 +308,7 @@ def set_totp(s: Session, user: User, secret: str, *, actor: Actor | None = None)
     from corridor.access.serverkey import seal
 
     before = {"totp": has_totp(user)}
-    user.totp_secret = seal(secret.encode(), _totp_purpose(user))
+    user.totp_secret = seal(secret.encode(), totp_purpose(user))
     user.totp_last_step = None
     append_audit(s, actor=actor_label(actor) if actor else f"user:{user.id}", org_id=None, action="user.2fa",
                  entity="user", entity_id=user.id, before=before, after={"totp": True})
@@ -349,7 +349,7 @@ def check_totp(user: User, code: str, *, at: float | None = None) -> bool:
 
     if user.totp_secret is None:
         return False
-    secret = open_sealed(user.totp_secret, _totp_purpose(user)).decode()
+    secret = open_sealed(user.totp_secret, totp_purpose(user)).decode()
     step = totp_step(secret, code, at=time.time() if at is None else at)
     if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
         return False
@@ -647,3 +647,47 @@ def end_session(s: Session, raw: str | None) -> None:
         row = s.get(WebSession, token_hash(raw))
         if row is not None:
             s.delete(row)
+
+
+@dataclass(frozen=True)
+class TokenListing:
+    """What an administrator may see of an API token: never the token nor its hash."""
+
+    id: int
+    org_id: int
+    organisation: str
+    username: str
+    role: str
+    name: str
+    created_at: datetime | None
+    last_used_at: datetime | None
+    expires_at: datetime | None
+    revoked: bool
+
+    def state(self, now: datetime | None = None) -> str:
+        """``revoked``, ``expired`` or ``live`` at ``now``."""
+        if self.revoked:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at < _now(now):
+            return "expired"
+        return "live"
+
+
+def token_listing(s: Session, *, org_id: int | None = None) -> list[TokenListing]:
+    """Every API token (of ``org_id`` only, if given), by number: its organisation, the account it
+    acts as, role, label, when it was created, last used (written at most once a day, see
+    :data:`TOKEN_USE_EVERY`) and expires, and whether it is revoked. Times are in UTC."""
+    q = (select(ApiToken.id, ApiToken.org_id, Organisation.name, User.username, ApiToken.role, ApiToken.name,
+                ApiToken.created_at, ApiToken.last_used_at, ApiToken.expires_at, ApiToken.revoked)
+         .join(Organisation, Organisation.id == ApiToken.org_id)
+         .join(User, User.id == ApiToken.user_id)
+         .order_by(ApiToken.id))
+    if org_id is not None:
+        q = q.where(ApiToken.org_id == org_id)
+    out = []
+    for tid, oid, org_name, username, role, name, created, used, expires, revoked in s.execute(q):
+        out.append(TokenListing(tid, oid, org_name, username, role, name or "",
+                                None if created is None else _aware(created),
+                                None if used is None else _aware(used),
+                                None if expires is None else _aware(expires), bool(revoked)))
+    return out

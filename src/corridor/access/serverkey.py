@@ -16,7 +16,17 @@ database and the key together is as good as the server itself.
 
 Sealing is XChaCha20-Poly1305 (RFC 8439 with a 192-bit nonce, libsodium through PyNaCl) with
 the record's purpose (``totp:user:7``) as associated data, so a sealed value copied to another
-row does not open there.
+row does not open there. The web service also derives HMAC keys from it (the sign-in form's CSRF
+token, the enrolment ticket: :func:`corridor.web.auth.derived_key`); it reads the key at each use,
+so a replaced key file takes effect at once.
+
+Rotating the key (``corridor server-key rotate``, :mod:`corridor.ops.rotate`), e.g. after a
+suspected breach, needs no re-enrolment: in one database transaction every second factor is
+opened with the old key and sealed again with a new one, saved searches are dropped and every
+browser session ends. The new key is first written beside the old file (:func:`pending_path`),
+and replaces it only once the transaction has committed; a failure leaves the old key and the
+database as they were. A key given in ``$CORRIDOR_SERVER_KEY`` cannot be replaced by Corridor:
+the new one is written to a file the administrator names, to be put into the environment file.
 """
 
 from __future__ import annotations
@@ -117,3 +127,72 @@ def open_sealed(blob: bytes, purpose: str, *, key: bytes | None = None) -> bytes
     except CryptoError:
         raise CorridorError("a sealed value does not open with this server key", field="server key",
                             hint="is this the server key this database was made with?") from None
+
+
+# --------------------------------------------------------------------------- rotation
+
+
+def from_environment() -> bool:
+    """Whether the key comes from ``$CORRIDOR_SERVER_KEY`` (no file)."""
+    return bool(os.environ.get(ENV_KEY))
+
+
+def new_key() -> bytes:
+    """A fresh random key (:data:`KEY_BYTES` bytes from the operating system's CSPRNG)."""
+    return secrets.token_bytes(KEY_BYTES)
+
+
+def pending_path(path: Path | None = None) -> Path:
+    """Where a rotation writes the new key before it replaces the key file (``server.key.new``)."""
+    path = key_path() if path is None else Path(path)
+    return path.with_name(path.name + ".new")
+
+
+def read_key_file(path: Path) -> bytes:
+    """The key held in the file ``path`` (a :class:`CorridorError` if it does not hold one)."""
+    try:
+        text = Path(path).read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError):
+        raise CorridorError("cannot be read", field="server key file", value=str(path)) from None
+    return _parse(text, str(path))
+
+
+def write_key_file(path: Path, key: bytes) -> Path:
+    """Write ``key`` to ``path`` whole or not at all, readable by its owner only (mode 0600):
+    a temporary file in the same folder, flushed to disk, then renamed over ``path``."""
+    import tempfile
+
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(key.hex() + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    sync_folder(path.parent)
+    return path
+
+
+def sync_folder(folder: Path) -> None:
+    """Flush a folder's entries (a rename) to disk, where the system allows it."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def reseal(blob: bytes, purpose: str, *, old: bytes, new: bytes) -> bytes:
+    """A value sealed with ``old`` for ``purpose``, sealed again with ``new`` (a
+    :class:`CorridorError` when it does not open with ``old``)."""
+    return seal(open_sealed(blob, purpose, key=old), purpose, key=new)

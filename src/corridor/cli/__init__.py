@@ -55,6 +55,8 @@ LAZY_COMMANDS: dict[str, tuple[str, str, bool, str]] = {
                 "Restore a whole-coalition backup into an empty database, all or nothing, after checking all of it."),
     "doctor": ("corridor.cli.ops", "doctor", False,
                "Check a running server, one line per check with what to do; exit 1 if anything needs action."),
+    "server-key": ("corridor.cli.ops", "server_key_app", True,
+                   "The server key that seals second factors and saved searches: rotate it."),
     "report": ("corridor.cli.assess", "report_command", False,
                "A PDF report for donors and partners: the figures of `corridor assess`, maps, methods, caveats."),
 }

@@ -190,3 +190,62 @@ def token_revoke(token_id: Annotated[int, typer.Argument(help="The token's numbe
     with session_scope(engine) as s:
         members.revoke_token(s, token_id)
     console.print(f"Token {token_id} revoked")
+
+
+@token_app.command("list")
+def token_list(
+    org: Annotated[str | None, typer.Option("--org", help="Only the tokens of this organisation.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    db: Db = None,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", help="Language of the output: en or ko (default: ko under a Korean locale, else en).")] = None,
+) -> None:
+    """List every API token: number, organisation, account, role, label, created, last used, expiry, state.
+
+    Never the token itself nor its hash. The last use is written at most once a day.
+    """
+    from datetime import UTC, datetime
+
+    from rich.markup import escape
+    from rich.table import Table
+
+    from corridor.access import members
+    from corridor.cli.console import print_json
+    from corridor.cli.ops import console_language, translator
+    from corridor.store import session_scope
+
+    lang = console_language(lang)
+    _ = translator(lang)
+    if org is not None:
+        check_text(org, field="--org")
+    engine = _engine(db)
+    with session_scope(engine) as s:
+        org_id = _org(s, org).id if org is not None else None
+        rows = members.token_listing(s, org_id=org_id)
+    engine.dispose()
+    now = datetime.now(UTC)
+    if as_json:
+        def when(t):
+            return None if t is None else t.isoformat(timespec="seconds")
+
+        print_json({"tokens": [{"id": r.id, "organisation": r.organisation, "user": r.username, "role": r.role,
+                                "name": r.name, "created": when(r.created_at), "last_used": when(r.last_used_at),
+                                "expires": when(r.expires_at), "revoked": r.revoked, "state": r.state(now)}
+                               for r in rows]})
+        return
+    if not rows:
+        console.print(_("No API tokens."))
+        return
+
+    def day(t, empty: str) -> str:
+        return empty if t is None else f"{t:%Y-%m-%d}"
+
+    states = {"live": _("live"), "revoked": _("revoked"), "expired": _("expired")}
+    table = Table(title=_("API tokens (times in UTC; a use is noted at most once a day)"))
+    for column in ("No.", "Organisation", "Account", "Role", "Label", "Created", "Last used", "Expires", "State"):
+        table.add_column(_(column), justify="right" if column == "No." else "left")
+    for r in rows:
+        table.add_row(str(r.id), escape(r.organisation), escape(r.username), _(r.role), escape(r.name),
+                      day(r.created_at, "–"), day(r.last_used_at, _("never")), day(r.expires_at, _("never")),
+                      states[r.state(now)])
+    console.print(table)
