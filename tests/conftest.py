@@ -102,12 +102,14 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_dirs(tmp_path_factory):
-    """Keep tests away from the user's real cache and data."""
+    """Keep tests away from the user's real cache and data, and speak English unless a test asks
+    for Korean (the console follows the machine's locale otherwise: see corridor.settings)."""
     cache = tmp_path_factory.mktemp("cache")
     data = tmp_path_factory.mktemp("data")
-    old = {k: os.environ.get(k) for k in ("CORRIDOR_CACHE_DIR", "CORRIDOR_DATA_DIR")}
+    old = {k: os.environ.get(k) for k in ("CORRIDOR_CACHE_DIR", "CORRIDOR_DATA_DIR", "CORRIDOR_LANG")}
     os.environ["CORRIDOR_CACHE_DIR"] = str(cache)
     os.environ["CORRIDOR_DATA_DIR"] = str(data)
+    os.environ["CORRIDOR_LANG"] = "en"
     yield
     for k, v in old.items():
         if v is None:

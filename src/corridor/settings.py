@@ -2,6 +2,9 @@
 
 - ``CORRIDOR_GRID_KM``: the side of the population grid's cells in km (default 5; 1 for detail).
   A command's ``--resolution-km`` option overrides it for one run.
+- ``CORRIDOR_LANG``: the language of console output, ``en`` or ``ko``. When it is not set, the
+  locale decides (the first of ``LC_ALL``, ``LC_MESSAGES``, ``LANG`` that is set, as POSIX reads
+  them: Korean under ``ko_KR.UTF-8``, else English). A command's ``--lang`` overrides both.
 """
 
 from __future__ import annotations
@@ -44,3 +47,23 @@ def grid_resolution_km(resolution_km: float | None = None) -> float:
     if env:
         return validate_resolution(env, field=GRID_KM_ENV)
     return DEFAULT_GRID_KM
+
+
+LANG_ENV = "CORRIDOR_LANG"
+#: The locale variables, in the order POSIX consults them for messages.
+LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def default_language(environ=None) -> str:
+    """The console's language when no ``--lang`` is given: ``$CORRIDOR_LANG``, else Korean under
+    a Korean locale, else English (an unsupported ``$CORRIDOR_LANG`` is refused by ``--lang``'s
+    check, naming the variable's value)."""
+    env = os.environ if environ is None else environ
+    explicit = env.get(LANG_ENV, "").strip()
+    if explicit:
+        return explicit
+    for name in LOCALE_VARIABLES:
+        value = env.get(name, "").strip()
+        if value:
+            return "ko" if value.lower().startswith("ko") else "en"
+    return "en"

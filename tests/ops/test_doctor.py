@@ -190,7 +190,7 @@ def test_the_checks_in_korean(server):
 
 def test_a_korean_locale_names_the_problem_and_the_fix_in_korean(server):
     _note_backup(datetime.now(UTC) - timedelta(hours=40))
-    code, text = _doctor(server["url"], env={"LANG": "ko_KR.UTF-8"})
+    code, text = _doctor(server["url"], env={"LANG": "ko_KR.UTF-8", "CORRIDOR_LANG": None})
     assert code == 1
     assert "문제   백업: 마지막 백업이 40시간 전의 것입니다" in text
     assert "`systemctl status corridor-backup.timer`" in text and "타이머를 확인하십시오" in text

@@ -100,6 +100,7 @@ def test_the_list_in_korean(tokens, monkeypatch, capsys, how):
     if how == "option":
         args += ["--lang", "ko"]
     else:
+        monkeypatch.delenv("CORRIDOR_LANG", raising=False)
         monkeypatch.setenv("LANG", "ko_KR.UTF-8")
     code, out, err = run_in_process(monkeypatch, capsys, *args)
     assert code == 0, err
@@ -110,6 +111,7 @@ def test_the_list_in_korean(tokens, monkeypatch, capsys, how):
 
 
 def test_an_english_locale_or_lang_en_overrides(tokens, monkeypatch, capsys):
+    monkeypatch.delenv("CORRIDOR_LANG", raising=False)
     monkeypatch.setenv("LANG", "ko_KR.UTF-8")
     monkeypatch.setenv("LC_ALL", "en_GB.UTF-8")       # LC_ALL comes first
     code, out, _ = run_in_process(monkeypatch, capsys, "token", "list", "--db", tokens["url"])

@@ -129,6 +129,12 @@ from corridor.cli import demo  # noqa: F401  (registers ``corridor demo``; light
 
 def main() -> None:
     """Entry point of the ``corridor`` console script."""
+    import os
+
+    from corridor.settings import LANG_ENV, default_language
+
+    # Every command's --lang defaults to $CORRIDOR_LANG (cli.common.Lang): set it from the locale.
+    os.environ[LANG_ENV] = default_language()
     try:
         app()
     except CorridorError as exc:

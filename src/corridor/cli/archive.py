@@ -15,6 +15,7 @@ import typer
 from rich.markup import escape
 
 from corridor.cli.coalition import Db, _engine, _org, _user
+from corridor.cli.common import Lang
 from corridor.cli.console import console, print_json
 from corridor.errors import CorridorError
 
@@ -279,7 +280,7 @@ def reindex(db: Db = None) -> None:
 
 
 @app.command("thesaurus")
-def show_thesaurus(lang: Annotated[str, typer.Option("--lang", help="en or ko.")] = "en") -> None:
+def show_thesaurus(lang: Lang = "en") -> None:
     """List the coding vocabularies (codes and labels)."""
     from corridor.archive import thesaurus
     from corridor.i18n import check_language

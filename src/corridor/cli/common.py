@@ -22,7 +22,9 @@ from corridor.cli.console import check_run_options, console, print_json, status
 Out = Annotated[Path | None, typer.Option("--out", help="PNG map to write.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 Draws = Annotated[int, typer.Option("--draws", help="Monte Carlo draws.")]
-Lang = Annotated[str, typer.Option("--lang", help="Language of the console and the map: en or ko.")]
+Lang = Annotated[str, typer.Option(
+    "--lang", envvar="CORRIDOR_LANG",
+    help="Language of the console and the map: en or ko (default: $CORRIDOR_LANG, else ko under a Korean locale).")]
 Resolution = Annotated[float | None, typer.Option(
     "--resolution-km", "--resolution",
     help="Side of the population grid's cells, km (default: $CORRIDOR_GRID_KM, else 5; 1 for detail).")]

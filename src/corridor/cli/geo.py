@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from corridor.atomic import check_writable
-from corridor.cli.common import Resolution
+from corridor.cli.common import Lang, Resolution
 from corridor.cli.console import console, print_json, status
 from corridor.i18n import check_language
 from corridor.settings import grid_resolution_km
@@ -72,7 +72,7 @@ def summary(
 @app.command("map")
 def map_(
     out: Annotated[Path, typer.Option("--out", help="PNG file to write.")],
-    lang: Annotated[str, typer.Option("--lang", help="Label language: en or ko.")] = "en",
+    lang: Lang = "en",
     year: Year = None,
     resolution_km: Resolution = None,
     rebuild: Rebuild = False,

@@ -15,8 +15,6 @@ from rich.markup import escape
 from corridor.cli.console import console, err_console
 from corridor.errors import CorridorError
 
-LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
-
 Db = Annotated[str | None, typer.Option(
     "--db", help="Database URL (default: $CORRIDOR_DATABASE_URL or the local SQLite file).")]
 PassphraseFile = Annotated[Path | None, typer.Option(
@@ -29,20 +27,14 @@ Lang = Annotated[str | None, typer.Option(
 
 
 def console_language(lang: str | None) -> str:
-    """The language of a command's output: ``--lang`` if given, else Korean when the locale
-    (the first of ``$LC_ALL``, ``$LC_MESSAGES``, ``$LANG`` that is set, as POSIX reads them) is
-    Korean, else English."""
-    import os
-
+    """The language of a command's output: ``--lang`` if given, else
+    :func:`corridor.settings.default_language` (``$CORRIDOR_LANG``, else the locale)."""
     from corridor.i18n import check_language
+    from corridor.settings import default_language
 
     if lang is not None:
         return check_language(lang)
-    for name in LOCALE_VARIABLES:
-        value = os.environ.get(name)
-        if value:
-            return "ko" if value.lower().startswith("ko") else "en"
-    return "en"
+    return check_language(default_language(), field="CORRIDOR_LANG")
 
 
 def translator(lang: str):
