@@ -100,7 +100,8 @@ def build_ledger(url: str, *, progress: Progress = lambda _m: None) -> tuple[str
                         ledger.add_activity(s, builder, camp.id, {
                             "id": act["id"], "title": act.get("title", ""), "start": act["start"],
                             "end": act.get("end"), "spec": act["spec"], "cost_amount": act.get("cost_usd"),
-                            "cost_currency": "USD", "provinces": act.get("provinces", [])},
+                            "cost_currency": "USD", "provinces": act.get("provinces", []),
+                            "themes": act.get("themes")},
                             source="demo_data/coalition.yaml")
                     visibility = Visibility(c.get("visibility", "private"))
                     if visibility is not Visibility.PRIVATE:

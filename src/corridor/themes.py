@@ -125,13 +125,20 @@ def vocabulary() -> Vocabulary:
     return _load(os.environ.get(THEMES_FILE_ENV) or None)
 
 
+def nearest_themes(code: object, vocab: Vocabulary | None = None) -> list[str]:
+    """Up to three valid codes (or ``unknown``) closest in spelling to ``code`` (difflib ratio ≥ 0.5)."""
+    vocab = vocab or vocabulary()
+    text = str(code).strip().lower() if code is not None else ""
+    return difflib.get_close_matches(text, (*vocab.codes, UNKNOWN), n=3, cutoff=0.5)
+
+
 def check_theme(code: object, *, field: str = "themes", vocab: Vocabulary | None = None) -> str:
     """``code`` as a valid theme code (or ``unknown``); else an error naming the nearest codes."""
     vocab = vocab or vocabulary()
     text = str(code).strip().lower() if code is not None else ""
     if text in vocab.codes or text == UNKNOWN:
         return text
-    near = difflib.get_close_matches(text, (*vocab.codes, UNKNOWN), n=3, cutoff=0.5)
+    near = nearest_themes(text, vocab)
     hint = ("did you mean " + " or ".join(repr(n) for n in near) + "?") if near else (
         "valid themes: " + ", ".join(vocab.codes))
     raise CorridorError("is not a theme", field=field, value=code, hint=hint)

@@ -147,3 +147,21 @@ def test_the_dashboard_in_a_browser(demo, tmp_path):
 def test_the_same_ledger_gives_the_same_figures_in_another_process(assessed):
     again = json.loads(run_process("assess", "--json", timeout=900).stdout)
     assert again["channels"] == assessed["channels"] and again["coalition"] == assessed["coalition"]
+
+
+def test_the_demo_answers_by_theme_each_person_once(demo):
+    """At least four themes; each theme's total lies between its largest activity and the sum."""
+    full = json.loads(run_process("assess", "--json", "--full", timeout=900).stdout)
+    themes = full["themes"]
+    assert len([c for c in themes if c != "unknown"]) >= 4
+    short = json.loads(run_process("assess", "--json", timeout=900).stdout)["themes"]
+    assert set(short) == set(themes)
+    carriers = {}
+    for row in full["activities"]:
+        for code in row.get("themes") or {}:
+            carriers.setdefault(code, []).append(row)
+    for code, v in themes.items():
+        rows = carriers[code]
+        for q in ("reached_median", "reached_lower90", "reached_upper90"):
+            largest, total = max(r[q] for r in rows), sum(r[q] for r in rows)
+            assert largest - 1 <= v[q] <= total + 1, (code, q)

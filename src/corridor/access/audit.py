@@ -37,6 +37,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
+from corridor.store.base import ADDED_LATER
+
 if TYPE_CHECKING:
     from sqlalchemy import Column, Table
 
@@ -117,7 +119,8 @@ def excluded_columns(table: Table) -> dict[str, str]:
 def row_hash(table: Table, row: Mapping[str, Any]) -> str:
     """SHA-256 of a row's columns as stored (the excluded ones left out), with its table's name."""
     skip = excluded_columns(table)
-    state = {c.name: _plain(row[c.name]) for c in table.columns if c.name not in skip}
+    state = {c.name: _plain(row[c.name]) for c in table.columns
+             if c.name not in skip and not (c.info.get(ADDED_LATER) and row[c.name] is None)}
     return hashlib.sha256(canonical_json({"table": table.name, "row": state}).encode()).hexdigest()
 
 

@@ -16,7 +16,9 @@ from __future__ import annotations
 import numpy as np
 
 from corridor.assess import calibrate, combine
-from corridor.assess.engine import Assessment, Item, _province_matrix
+from corridor.assess.engine import Assessment
+from corridor.assess.inputs import Item
+from corridor.assess.results import province_matrix
 from corridor.errors import CorridorError
 
 #: Draws used while searching (every k-th of the aligned draws, so the spread is kept).
@@ -49,7 +51,7 @@ def suggest(a: Assessment, budget_usd: float, *, max_steps: int = MAX_STEPS) -> 
     step = max(1, a.draws // SEARCH_DRAWS)
     sel = np.arange(0, a.draws, step)
     pop = a.grid.population.astype(np.float32)
-    prov_m = _province_matrix(a.grid).astype(np.float32)
+    prov_m = province_matrix(a.grid).astype(np.float32)
     prov_pop = np.maximum(prov_m.sum(axis=0), 1.0)
     channels = list(a.channel_model_prob)
     best = {}

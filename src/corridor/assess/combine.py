@@ -25,6 +25,7 @@ Two rules, both stated as assumptions in every result:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -122,3 +123,25 @@ def cost_per_person(cost_usd: float | None, reached: dict[str, float]) -> dict[s
 
     return {"median": per(reached["median"]), "lower90": per(reached["upper90"]),
             "upper90": per(reached["lower90"])}
+
+
+@dataclass
+class Accumulator:
+    """Running union of probabilities on one channel: best (max) and miss (Π(1 − p))."""
+
+    best: np.ndarray | None = None
+    miss: np.ndarray | None = None
+
+    def add(self, p: np.ndarray) -> None:
+        if self.best is None:
+            self.best = p.copy()
+            self.miss = 1.0 - p
+        else:
+            np.maximum(self.best, p, out=self.best)
+            self.miss *= 1.0 - p
+
+    def value(self, rho: float) -> np.ndarray:
+        out = 1.0 - self.miss
+        if rho > 0:
+            out = (1.0 - rho) * out + rho * self.best
+        return np.clip(out, 0.0, 1.0).astype(np.float32, copy=False)

@@ -37,6 +37,17 @@ def _first_error(exc: Exception) -> str:
     return str(exc)
 
 
+def _themes_of(rec: ActivityRecord) -> dict:
+    """The stored themes, or ``unknown`` when a code is no longer in the vocabulary in use (it was
+    edited since): the activity still counts, its content is then undocumented."""
+    from corridor.themes import UNKNOWN, parse_themes
+
+    try:
+        return parse_themes(rec.themes or {})
+    except CorridorError:
+        return {UNKNOWN: None}
+
+
 def items_from_ledger(s: Session, *, scope: Scope = "all", actor: Actor | None = None) -> list[Item]:
     """Activities of the ledger as assessment items.
 
@@ -69,7 +80,7 @@ def items_from_ledger(s: Session, *, scope: Scope = "all", actor: Actor | None =
         try:
             activity = Activity.model_validate({"id": str(rec.id), "channel": rec.channel, "start": rec.start,
                                                 "end": rec.end, "title": rec.title or rec.public_id,
-                                                "spec": rec.spec})
+                                                "spec": rec.spec, "themes": _themes_of(rec)})
         except (ValidationError, CorridorError) as exc:
             # A row stored under older rules (or restored) that its channel's model now refuses:
             # left out with the reason, never an error for everyone who assesses the ledger.

@@ -22,10 +22,12 @@ from pydantic import (
     Field,
     SerializeAsAny,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
 from corridor.errors import CorridorError
+from corridor.themes import parse_themes
 
 if TYPE_CHECKING:  # ``corridor.geo`` loads pandas and shapely; the contracts do not need them to load
     from corridor.geo.grid import PopulationGrid
@@ -142,6 +144,11 @@ class Activity(BaseModel):
     ``spec`` is validated by the channel's own spec model when the activity is made, so an
     invalid activity cannot exist. Build one with :meth:`Activity.create` or by validation from
     a mapping (a YAML or JSON file, an API request).
+
+    ``themes`` says what the activity carries: content themes of :mod:`corridor.themes` with the
+    share of airtime or volume each takes (0–1, or ``None`` when not known), read by
+    :func:`corridor.themes.parse_themes` from a list, a mapping or text (``"world_news:0.5;
+    religion"``); empty when nobody said, ``{"unknown": None}`` when the content is not documented.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
@@ -152,6 +159,14 @@ class Activity(BaseModel):
     end: datetime | None = None
     title: str = ""
     spec: SerializeAsAny[ChannelSpec]
+    themes: dict[str, float | None] = Field(default_factory=dict)
+
+    @field_validator("themes", mode="before")
+    @classmethod
+    def _parse_themes(cls, value: Any) -> dict[str, float | None]:
+        # A CorridorError (naming the field ``themes`` and the nearest valid codes) passes through
+        # pydantic unchanged: it is not a ValueError.
+        return parse_themes(value, field="themes")
 
     @model_validator(mode="before")
     @classmethod
@@ -172,16 +187,23 @@ class Activity(BaseModel):
 
     @classmethod
     def create(cls, channel: str, spec: dict | ChannelSpec, *, id: str, start: datetime,
-               end: datetime | None = None, title: str = "", source: str | None = None) -> "Activity":
+               end: datetime | None = None, title: str = "", themes: Any = None,
+               source: str | None = None) -> "Activity":
         """Validate and build an activity; errors become a :class:`CorridorError` naming the field."""
         return parse_activity({"id": id, "channel": channel, "start": start, "end": end,
-                               "title": title, "spec": spec}, source=source)
+                               "title": title, "spec": spec, "themes": themes}, source=source)
 
 
 def parse_activity(data: dict, *, source: str | None = None) -> Activity:
     """Validate a mapping into an :class:`Activity`, or raise one clear :class:`CorridorError`."""
     data = dict(data)
     channel = get_channel(str(data.get("channel", "")))
+    if "themes" in data:
+        try:
+            data["themes"] = parse_themes(data["themes"], field="themes")
+        except CorridorError as exc:
+            raise CorridorError(exc.message, source=source, field=exc.field, value=exc.value,
+                                hint=exc.hint) from None
     if isinstance(data.get("spec"), dict):
         try:
             data["spec"] = channel.spec_model.model_validate(data["spec"])

@@ -144,6 +144,9 @@ def assess_command(
                    "coalition": {k: result["coalition"][k] for k in (
                        "reached_median", "reached_lower90", "reached_upper90", "cost_usd",
                        "cost_per_person_usd", "cost_per_person_lower90", "cost_per_person_upper90")},
+                   "themes": {code: {k: v[k] for k in ("reached_median", "reached_lower90", "reached_upper90",
+                                                       "cost_usd", "activities")}
+                              for code, v in result.get("themes", {}).items()},
                    "year": result["year"], "draws": result["draws"], "assumptions": result["assumptions"]}
         if demo:
             out["demo"] = True
@@ -190,6 +193,8 @@ def print_table(result: dict, *, demo: bool = False, lang: str = "en") -> None:
               f"{_short(c['reached_lower90'])}–{_short(c['reached_upper90'])}", _usd(c["cost_usd"]),
               _usd(c["cost_per_person_usd"]), "")
     console.print(t)
+    if result.get("themes"):
+        print_themes(result["themes"], lang=lang)
     gaps = result["gaps"]
     console.print(_("Least reached provinces: {provinces}").format(provinces=", ".join(
         _province(p, lang) for p in gaps["provinces_least_reached"])))
@@ -199,6 +204,28 @@ def print_table(result: dict, *, demo: bool = False, lang: str = "en") -> None:
     console.print(_("Intervals of cost per person: `corridor assess --json`."))
     for note in result["assumptions"].values():
         console.print(f"  [dim]{note}[/]")
+
+
+def print_themes(themes: dict, *, lang: str = "en") -> None:
+    """The figures by content theme (each person once per theme) and the themes nobody carries."""
+    from rich.table import Table
+
+    from corridor.themes import vocabulary
+
+    _ = translator(lang)
+    _n, _short, _usd = _formatters(lang)
+    vocab = vocabulary()
+    t = Table(title=_("Per theme: what is said"), title_justify="left")
+    for col in ("Theme", "Reached", "90%", "Cost", "Activities"):
+        t.add_column(_(col), justify="left" if col == "Theme" else "right")
+    for code, v in themes.items():
+        t.add_row(vocab.label(code, lang) if code in (*vocab.codes, "unknown") else code, _n(v["reached_median"]),
+                  f"{_short(v['reached_lower90'])}–{_short(v['reached_upper90'])}", _usd(v["cost_usd"]),
+                  str(v["activities"]))
+    console.print(t)
+    missing = [vocab.label(c, lang) for c in vocab.codes if c not in themes]
+    if missing:
+        console.print(_("Themes no activity carries") + ": " + ", ".join(missing))
 
 
 def _province(name: str, lang: str) -> str:
@@ -230,7 +257,7 @@ def print_plan(plan: dict, *, lang: str = "en") -> None:
 
 def report_command(
     out: Annotated[Path, typer.Option("--out", help="PDF to write.")] = Path("corridor-report.pdf"),
-    lang: Annotated[str, typer.Option("--lang", help="en or ko.")] = "en",
+    lang: Lang = "en",
     include_private: Annotated[bool, typer.Option("--include-private", help="Count private campaigns too (default: only shared and published ones).")] = False,
     db: Db = None,
     evidence: EvidenceOpt = None,

@@ -56,7 +56,7 @@ def export_rows(s: Session, actor: Actor) -> list[dict]:
             rows.append({"org": orgs[campaign.org_id], "id": rec.public_id, "title": rec.title,
                          "channel": rec.channel, "provinces": rec.provinces,
                          "start": rec.start.isoformat(), "end": rec.end.isoformat() if rec.end else None,
-                         "cost_usd": rec.cost_usd, "spec": rec.spec})
+                         "cost_usd": rec.cost_usd, "themes": rec.themes or {}, "spec": rec.spec})
     return rows
 
 
@@ -91,7 +91,7 @@ def check_row(row: dict, *, source: str) -> CheckedRow:
     data = {"id": row.get("id"), "start": row.get("start"), "end": row.get("end"),
             "title": row.get("title"), "spec": row.get("spec") or {},
             "provinces": row.get("provinces") or [],
-            "cost_amount": row.get("cost_usd"), "cost_currency": "USD"}
+            "cost_amount": row.get("cost_usd"), "cost_currency": "USD", "themes": row.get("themes")}
     return CheckedRow(channel, ledger._validated(channel, data, source=where), where, row.get("_row", "?"))
 
 

@@ -11,6 +11,7 @@ Corridor writes one row per activity:
 | ``#activity +id`` / ``#activity +name`` | activity id and title |
 | ``#sector +channel`` | channel (radio, balloon, border, satellite, loudspeaker) |
 | ``#adm1 +name`` | target provinces (2008 census names, separated by ``;``) |
+| ``#activity +themes`` | content themes with their optional shares, ``code:share`` separated by ``;`` (``world_news:0.6;religion``; codes of :mod:`corridor.themes`, ``docs/themes.md``) |
 | ``#date +start`` / ``#date +end`` | ISO 8601 |
 | ``#reached +people`` | modelled people reached (median), when assessed |
 | ``#value +cost +usd`` | cost in US dollars |
@@ -39,6 +40,7 @@ from typing import Any
 from corridor.atomic import atomic_path
 from corridor.errors import CorridorError
 from corridor.textcheck import bad_character, from_spreadsheet_safe, spreadsheet_safe
+from corridor.themes import format_themes, parse_themes
 
 _TAG = re.compile(r"^#[a-z][a-z0-9_]*(\s*\+[a-z][a-z0-9_]*)*$")
 MAX_BYTES = 20_000_000
@@ -50,6 +52,7 @@ BASE_COLUMNS = [
     ("Activity", "#activity +name", "title"),
     ("Channel", "#sector +channel", "channel"),
     ("Provinces", "#adm1 +name", "provinces"),
+    ("Themes", "#activity +themes", "themes"),
     ("Start", "#date +start", "start"),
     ("End", "#date +end", "end"),
     ("People reached (modelled median)", "#reached +people", "reached"),
@@ -84,6 +87,8 @@ def hxl_text(rows: Iterable[Mapping[str, Any]]) -> str:
             v = r.get(key)
             if key == "provinces" and v is not None and not isinstance(v, str):
                 v = "; ".join(v)
+            elif key == "themes" and v is not None and not isinstance(v, str):
+                v = format_themes(v)
             values.append("" if v is None else spreadsheet_safe(v))
         spec = r.get("spec") or {}
         for f in meta_fields:
@@ -107,8 +112,8 @@ def read_hxl(path: Path | str, *, source: str | None = None) -> list[dict[str, A
     """Read a HXL CSV into mappings keyed like :func:`write_hxl`'s input.
 
     Raises :class:`CorridorError` naming the file (``source``, default the path), row and column
-    for a file without a hashtag row, an unknown or duplicated hashtag, or a row longer than the
-    header.
+    for a file without a hashtag row, an unknown or duplicated hashtag, a row longer than the
+    header, or a themes cell that is not ``code:share;code`` of the vocabulary in use.
     """
     path = Path(path)
     source = source or str(path)
@@ -174,6 +179,13 @@ def read_hxl(path: Path | str, *, source: str | None = None) -> list[dict[str, A
                 record["spec"][key[5:]] = value if as_text else _parse_scalar(value)
             elif key == "provinces":
                 record[key] = [p.strip() for p in value.split(";") if p.strip()]
+            elif key == "themes":
+                try:
+                    record[key] = parse_themes(value, field="themes")
+                except CorridorError as exc:
+                    what = exc.message if exc.field == "themes" else f"{exc.field}: {exc.message}"
+                    raise CorridorError(what, source=source, field=f"row {n} {tag}", value=value,
+                                        hint=exc.hint) from None
             elif key in ("reached", "cost_usd"):
                 try:
                     record[key] = float(value.replace(",", ""))

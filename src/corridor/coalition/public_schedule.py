@@ -17,6 +17,11 @@ activities with their audit entries. What cannot be recorded is reported, never 
 - a broadcast on a day EiBi gives only as an occasion (``Ram``, ``Test``, ``alt``);
 - a site beyond the radio model's 7,000 km.
 
+What a broadcast carries is recorded only where the station documents it: the shipped table
+``coalition/data/station_themes.yaml`` gives a few stations' content themes with the description
+they come from (named in each activity's ``spec.source``); every other broadcast's themes are
+``unknown`` (:data:`corridor.themes.UNKNOWN`), never guessed from a station's name or owner.
+
 Shortwave schedule data: EiBi (Eike Bierwirth), eibispace.de.
 """
 
@@ -34,6 +39,7 @@ from corridor.access.rules import Action, Actor, Visibility, require_in_org
 from corridor.coalition import exchange, ledger
 from corridor.coalition.tables import Campaign
 from corridor.errors import CorridorError
+from corridor.themes import UNKNOWN, parse_themes
 
 #: The name of a season's campaign; a second import of the same season replaces it.
 CAMPAIGN_NAME = "Public schedule {season} (EiBi): broadcasts in Korean to Korea"
@@ -42,6 +48,66 @@ NORTH_KOREA = "KRE"
 #: Why a broadcast whose Days field is a note this reader cannot date is left out.
 OCCASIONS = "on air only on occasions EiBi gives as a note (Ram, Test, alt, ...)"
 _DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class StationThemes:
+    """A station's documented content themes and the description they come from."""
+
+    themes: dict[str, float | None]
+    source: str
+
+
+def station_themes(text: str | None = None, *, source: str = "station_themes.yaml") -> dict[str, StationThemes]:
+    """The table of stations whose programming is documented, by EiBi station name.
+
+    ``text`` is a table's YAML (the shipped ``coalition/data/station_themes.yaml`` by default).
+    A row without a station or a source, a station listed twice, or themes outside the vocabulary
+    in use raise :class:`CorridorError` naming the table and row.
+    """
+    import yaml
+
+    if text is None:
+        from importlib import resources
+
+        text = resources.files("corridor.coalition").joinpath("data", "station_themes.yaml").read_text("utf-8")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        raise CorridorError("is not valid YAML", source=source) from None
+    rows = data.get("stations") if isinstance(data, dict) else None
+    if not isinstance(rows, list):
+        raise CorridorError("needs a list 'stations'", source=source, field="stations")
+    out: dict[str, StationThemes] = {}
+    for i, row in enumerate(rows):
+        where = f"stations[{i}]"
+        if not isinstance(row, dict):
+            raise CorridorError("must be a mapping", source=source, field=where)
+        station, cited = str(row.get("station") or "").strip(), str(row.get("source") or "").strip()
+        if not station:
+            raise CorridorError("is missing", source=source, field=f"{where}.station")
+        if not cited:
+            raise CorridorError("is missing: a station's themes need the description they come from",
+                                source=source, field=f"{where}.source", value=station)
+        if station in out:
+            raise CorridorError("is listed twice", source=source, field=f"{where}.station", value=station)
+        try:
+            themes = parse_themes(row.get("themes"), field=f"{where}.themes")
+        except CorridorError as exc:
+            raise CorridorError(exc.message, source=source, field=exc.field, value=exc.value,
+                                hint=exc.hint) from None
+        if not themes or UNKNOWN in themes:
+            raise CorridorError("must name at least one theme (leave an undocumented station out)",
+                                source=source, field=f"{where}.themes", value=row.get("themes"))
+        out[station] = StationThemes(themes=themes, source=cited)
+    return out
+
+
+def broadcast_themes(station: str, table: dict[str, StationThemes]) -> tuple[dict[str, float | None], str | None]:
+    """A station's themes and their source from ``table``; ``{"unknown": None}`` and no source
+    for a station the table does not list."""
+    entry = table.get(station)
+    return ({UNKNOWN: None}, None) if entry is None else (dict(entry.themes), entry.source)
 
 
 @dataclass
@@ -114,12 +180,14 @@ def season_rows(season, *, power: Callable[[Any, Any], dict]) -> SeasonRows:
     ``power(broadcast, site)`` gives ``{"power_kw", "assumed", "antenna", "gain_dbi", "source"}``
     (:meth:`corridor.channels.radio.landscape.Powers.resolve`, the editable assumption table);
     the antenna is aimed at Pyongyang. A broadcast that runs past 00:00 UTC is two activities:
-    the part after midnight is on the next weekday.
+    the part after midnight is on the next weekday. Each row carries the station's documented
+    themes (:func:`station_themes`, their source added to ``spec.source``) or ``unknown``.
     """
     from corridor.channels.radio import eibi, geometry
     from corridor.channels.radio.schedule import MAX_DISTANCE_KM, PYONGYANG
 
     out = SeasonRows(season=season.code)
+    documented = station_themes()
     broadcasts = eibi.korean_to_korea(season)
     resolved, unknown = eibi.resolve_sites(broadcasts)
     out.unknown_sites = [{"station": st, "site": code} for st, code in unknown]
@@ -141,6 +209,10 @@ def season_rows(season, *, power: Callable[[Any, Any], dict]) -> SeasonRows:
         antenna = {"type": p["antenna"], "gain_dbi": p["gain_dbi"], "azimuth_deg": round(azimuth, 1)}
         parts = ([(b.utc_start, "2400", 0, "a"), ("0000", b.utc_end, 1, "b")] if b.wraps_midnight
                  else [(b.utc_start, b.utc_end, 0, "")])
+        themes, themes_source = broadcast_themes(b.station, documented)
+        cited = f"{eibi.ATTRIBUTION}; {season.source} line {b.line}; power: {p['source']}"
+        if themes_source:
+            cited += f"; themes: {themes_source}"
         for start, end, shift, suffix in parts:
             if start == end:
                 continue
@@ -149,7 +221,7 @@ def season_rows(season, *, power: Callable[[Any, Any], dict]) -> SeasonRows:
                     "frequency_khz": b.khz, "utc_start": _hhmm(start), "utc_end": _hhmm(end),
                     "days": _days(b.days, shift), "season": season.code, "antenna": antenna,
                     "jammers": "default",
-                    "source": f"{eibi.ATTRIBUTION}; {season.source} line {b.line}; power: {p['source']}"}
+                    "source": cited}
             day0 = first + dt.timedelta(days=shift)
             day1 = last + dt.timedelta(days=shift)
             out.rows.append({
@@ -157,7 +229,7 @@ def season_rows(season, *, power: Callable[[Any, Any], dict]) -> SeasonRows:
                 "title": f"{b.station}, {b.khz:g} kHz ({season.code})",
                 "start": f"{day0.isoformat()}T{_hhmm(start)}:00Z",
                 "end": f"{day1.isoformat()}T{_hhmm(end if end != '2400' else '2359')}:00Z",
-                "spec": spec, "power_assumed": p["assumed"]})
+                "spec": spec, "themes": themes, "power_assumed": p["assumed"]})
     return out
 
 
@@ -171,6 +243,8 @@ def import_season(s: Session, actor: Actor, org_id: int, rows: SeasonRows, check
                   *, source: str) -> dict:
     """Replace the season's public campaign of ``org_id`` with ``checked`` rows, in the caller's
     transaction (all or nothing). Needs the right to import and to share in ``org_id`` (an owner).
+    ``themes_documented`` in the answer counts the activities whose station documents its
+    programming (the others are ``unknown``).
     """
     require_in_org(actor, Action.CAMPAIGN_IMPORT, org_id, refusal="your role cannot import into this organisation")
     require_in_org(actor, Action.CAMPAIGN_SHARE, org_id, refusal="only an owner may publish a public schedule")
@@ -181,7 +255,9 @@ def import_season(s: Session, actor: Actor, org_id: int, rows: SeasonRows, check
     exchange.refuse_duplicate_ids(s, org_id, checked)
     campaigns = exchange.write_rows(s, actor, org_id, checked, source=source, campaign_name=name,
                                     visibility=Visibility.PUBLIC)
+    documented = sum(1 for row in checked if UNKNOWN not in (row.fields.get("themes") or {UNKNOWN: None}))
     return {"season": rows.season, "activities": len(checked), "replaced": len(old),
+            "themes_documented": documented,
             "campaign_id": campaigns["radio"].id if campaigns else None,
             "left_out": rows.left_out, "unknown_sites": rows.unknown_sites}
 

@@ -7,11 +7,20 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 import corridor.access.tables  # noqa: F401  (organisations, which campaigns belong to)
-from corridor.store.base import Base
+from corridor.store.base import ADDED_LATER, Base
 
 
 def utcnow() -> datetime:
@@ -55,6 +64,12 @@ class ActivityRecord(Base):
     end: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     spec: Mapped[dict[str, Any]] = mapped_column(JSON)
     provinces: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: Content themes ``{code: share or None}`` (:mod:`corridor.themes`); NULL when none were given
+    #: (every row written before themes existed, and any since without them).
+    #: Added by migration 0007: left out of the audit's row hash while NULL (see ADDED_LATER).
+    themes: Mapped[dict[str, float | None] | None] = mapped_column(JSON(none_as_null=True), nullable=True,
+                                                                       default=None,
+                                                                       info={ADDED_LATER: "0007_activity_themes"})
     cost_amount: Mapped[float | None] = mapped_column(Float, nullable=True)
     cost_currency: Mapped[str] = mapped_column(String(3), default="USD")
     cost_usd: Mapped[float | None] = mapped_column(Float, nullable=True)

@@ -32,7 +32,17 @@ def _environment(lang: str) -> Environment:
     env.filters["pct"] = lambda x: formatting.pct(x, lang)
     env.filters["province"] = lambda p: PROVINCES_KO.get(p, p) if lang == "ko" else p
     env.filters["channel"] = lambda c: channel_title(c, lang)
+    env.filters["theme"] = lambda c: _theme_label(c, lang)
     return env
+
+
+def _theme_label(code: str, lang: str) -> str:
+    from corridor.themes import vocabulary
+
+    try:
+        return vocabulary().label(code, lang)
+    except KeyError:      # a code of an earlier vocabulary still in the ledger
+        return code
 
 
 def _font_faces() -> str:
@@ -56,7 +66,7 @@ def render_html(a: Assessment, images: dict[str, Path], *, lang: str, demo: bool
     return _environment(lang).get_template("report.html").render(
         lang=lang, r=result, images={k: v.as_uri() for k, v in images.items()}, demo=demo,
         published=published, campaigns=campaigns, fonts=_font_faces(), today=date.today().isoformat(),
-        activities=len(a.items))
+        activities=len(a.items), theme_survey=dict(getattr(a.evidence, "themes", None) or {}))
 
 
 def write_report(a: Assessment, out: Path | str, *, lang: str = "en", demo: bool = False,

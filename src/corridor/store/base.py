@@ -23,3 +23,11 @@ class Base(DeclarativeBase):
     """Base class of all Corridor tables (one shared ``MetaData``)."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+#: ``mapped_column(..., info={ADDED_LATER: "<migration>"})`` marks a nullable column added to an
+#: audited table after rows were already written: while it is NULL, the audit's row hash
+#: (:func:`corridor.access.audit.row_hash`) leaves it out, so rows written before the migration
+#: keep their hash and ``corridor audit verify`` stays clean after an upgrade. A value written
+#: later is covered like every other column.
+ADDED_LATER = "audit_added_later"

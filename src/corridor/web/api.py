@@ -115,6 +115,13 @@ class ShareIn(Strict):
     visibility: Visibility
 
 
+#: An activity's content themes: ``{"world_news": 0.6, "religion": null}`` (share of airtime or
+#: volume, 0–1, or null) or a list of codes; checked against the vocabulary by the ledger, which
+#: names the nearest valid codes (docs/themes.md).
+Themes = Annotated[dict[Annotated[str, Field(max_length=60)], float | None], Field(max_length=20)] | \
+    Annotated[list[Annotated[str, Field(max_length=60)]], Field(max_length=20)]
+
+
 class ActivityIn(Strict):
     id: Text200
     title: Annotated[str, Field(max_length=300)] = ""
@@ -124,6 +131,7 @@ class ActivityIn(Strict):
     provinces: Annotated[list[Annotated[str, Field(max_length=60)]], Field(max_length=20)] = []
     cost_amount: Annotated[float, Field(ge=0, le=1e12)] | None = None
     cost_currency: Annotated[str, Field(min_length=3, max_length=3)] = "USD"
+    themes: Themes | None = None
 
     _nul = field_validator("id", "title")(_no_nul)
 
@@ -136,6 +144,7 @@ class ActivityPatch(Strict):
     provinces: Annotated[list[Annotated[str, Field(max_length=60)]], Field(max_length=20)] | None = None
     cost_amount: Annotated[float, Field(ge=0, le=1e12)] | None = None
     cost_currency: Annotated[str, Field(min_length=3, max_length=3)] | None = None
+    themes: Themes | None = None
 
 
 class ActivityOut(BaseModel):
@@ -152,6 +161,7 @@ class ActivityOut(BaseModel):
     cost_amount: float | None
     cost_currency: str
     cost_usd: float | None
+    themes: dict[str, float | None]
 
 
 class OrgOut(BaseModel):
@@ -194,7 +204,7 @@ def activity_out(a: ActivityRecord) -> ActivityOut:
     return ActivityOut(id=a.id, public_id=a.public_id, campaign_id=a.campaign_id, org_id=a.org_id,
                        channel=a.channel, title=a.title, start=a.start, end=a.end, spec=a.spec,
                        provinces=a.provinces or [], cost_amount=a.cost_amount, cost_currency=a.cost_currency,
-                       cost_usd=a.cost_usd)
+                       cost_usd=a.cost_usd, themes=a.themes or {})
 
 
 @router.get("/orgs", response_model=list[OrgOut])
@@ -297,7 +307,7 @@ def calendar_entries(s: Session, ident: Identity, start: date | None, end: date 
     orgs = members.organisation_names(s)
     return [{"id": a.id, "public_id": a.public_id, "organisation": orgs[a.org_id], "channel": a.channel,
              "title": a.title, "start": a.start.isoformat(), "end": a.end.isoformat() if a.end else None,
-             "own": a.org_id in ident.actor.roles, "spec": a.spec}
+             "own": a.org_id in ident.actor.roles, "spec": a.spec, "themes": a.themes or {}}
             for a in ledger.readable_activities(s, ident.actor, start=start, end=end, limit=limit)]
 
 

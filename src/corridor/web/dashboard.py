@@ -72,9 +72,29 @@ def left_out(request: Request, count: int | None) -> int | str:
     return gettext(request.state.lang, "how many is not shown, so that no organisation's count can be worked out")
 
 
+def theme_view(result: dict | None, evidence, theme: str | None, lang: str) -> dict:
+    """What the dashboard shows by theme: the chosen theme (``?theme=``, checked against the
+    vocabulary), its gaps (or the coalition's when none is chosen), the vocabulary's codes, and
+    what the survey measured per theme, when it did."""
+    from corridor.themes import check_theme, vocabulary
+
+    view = {"theme": None, "theme_error": None, "theme_labels": vocabulary().codes,
+            "gaps": (result or {}).get("gaps"),
+            "theme_survey": dict(getattr(evidence, "themes", None) or {})}
+    if theme:
+        try:
+            view["theme"] = check_theme(theme, field="theme")
+        except CorridorError as exc:
+            view["theme_error"] = gettext(lang, "Unknown theme: {detail}").format(detail=exc.one_line())
+            return view
+        view["gaps"] = ((result or {}).get("themes") or {}).get(view["theme"])
+    return view
+
+
 @router.get("/dashboard", response_class=HTMLResponse)
-def dashboard(request: Request, s: Session = DB, day: date | None = None):
-    """The dashboard; ``day`` (YYYY-MM-DD, default today) is the day of the radio landscape."""
+def dashboard(request: Request, s: Session = DB, day: date | None = None, theme: str | None = None):
+    """The dashboard; ``day`` (YYYY-MM-DD, default today) is the day of the radio landscape;
+    ``theme`` (a theme code) shows the gaps of that theme."""
     from corridor.assess.engine import assumption_notes
     from corridor.channels.radio.eibi import ATTRIBUTION
     from corridor.coalition import coordination
@@ -89,7 +109,9 @@ def dashboard(request: Request, s: Session = DB, day: date | None = None):
                                                     hidden=left_out(request, hidden),
                                                     items=a.items if a else [],
                                                     evidence=a.evidence if a else None,
-                                                    landscape=landscape, eibi_attribution=ATTRIBUTION))
+                                                    landscape=landscape, eibi_attribution=ATTRIBUTION,
+                                                    **theme_view(result, a.evidence if a else None, theme,
+                                                                 request.state.lang)))
 
 
 @router.get("/dashboard/figure/{name}.png")

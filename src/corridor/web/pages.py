@@ -16,6 +16,8 @@ from corridor.channels import all_channels, get_channel
 from corridor.coalition import coordination, ledger
 from corridor.errors import CorridorError
 from corridor.geo.names import PROVINCES, PROVINCES_KO
+from corridor.i18n import gettext
+from corridor.themes import vocabulary
 from corridor.web import auth
 from corridor.web.api import calendar_entries
 from corridor.web.deps import (
@@ -106,8 +108,10 @@ def _campaign_page(request, s, ident, campaign_id, *, error=None, form=None, sta
         return render(request, "not_found.html", status_code=404, **page_context(ident, "campaigns"))
     fields = spec_fields(get_channel(c.channel).spec_model)
     org = members.organisation(s, c.org_id)
+    form = form or {}
     return render(request, "campaign.html", status_code=status_code, **page_context(
-        ident, "campaigns", c=c, org=org, fields=fields, error=error, form=form or {},
+        ident, "campaigns", c=c, org=org, fields=fields, error=error, form=form,
+        themes=vocabulary().themes, form_themes=form.get("themes") or [],
         provinces=[(p, PROVINCES_KO[p]) for p in PROVINCES],
         can_edit=allowed(ident.actor, Action.CAMPAIGN_EDIT, org_id=c.org_id,
                          visibility=Visibility(c.visibility)),
@@ -129,20 +133,72 @@ async def add_activity(campaign_id: int, request: Request, s: Session = DB):
     try:
         c = ledger.get_campaign(s, ident.actor, campaign_id, Action.CAMPAIGN_EDIT)
         fields = spec_fields(get_channel(c.channel).spec_model)
-        provinces = [v for k, v in (await request.form()).multi_items() if k == "provinces"]
+        items = (await request.form()).multi_items()
+        provinces = [v for k, v in items if k == "provinces"]
+        form["themes"] = [v for k, v in items if k == "themes"]
         cost = form.get("cost_amount", "").strip()
         data = {"id": form.get("id", ""), "title": form.get("title", ""), "start": form.get("start") or None,
                 "end": form.get("end") or None, "spec": parse_spec_form(fields, form), "provinces": provinces,
                 "cost_amount": _number(cost, "cost_amount") if cost else None,
-                "cost_currency": form.get("cost_currency") or "USD"}
+                "cost_currency": form.get("cost_currency") or "USD", "themes": themes_of_form(form)}
         with s.begin_nested():
             ledger.add_activity(s, ident.actor, campaign_id, data)
     except (CorridorError, access.Forbidden) as exc:
-        return _campaign_page(request, s, ident, campaign_id, error=message(exc), form=form,
+        text = theme_error(exc, request.state.lang) if isinstance(exc, CorridorError) else message(exc)
+        return _campaign_page(request, s, ident, campaign_id, error=text, form=form,
                               status_code=403 if isinstance(exc, access.Forbidden) else 422)
     except access.NotFound:
         return render(request, "not_found.html", status_code=404, **page_context(ident, "campaigns"))
     return redirect(f"/campaigns/{campaign_id}")
+
+
+def themes_of_form(form: dict) -> dict[str, str]:
+    """The themes ticked on an activity form, each with the share typed beside it (text; the
+    ledger reads and checks it). A share typed beside a theme that was not ticked counts as
+    ticking it: the person said how much of it there is."""
+    out = {code: (form.get(f"theme_share.{code}") or "").strip() for code in form.get("themes") or []}
+    for key, value in form.items():
+        if key.startswith("theme_share.") and isinstance(value, str) and value.strip():
+            out.setdefault(key.removeprefix("theme_share."), value.strip())
+    return out
+
+
+def theme_label(code: str, lang: str) -> str:
+    """A stored theme's label in ``lang``; its code when the vocabulary in use no longer has it."""
+    try:
+        return vocabulary().label(code, lang)
+    except KeyError:
+        return code
+
+
+def theme_error(exc: CorridorError, lang: str) -> str:
+    """The line an activity form shows for a refusal, in the page's language when it is about
+    the themes (the vocabulary's labels name the themes); other refusals as :func:`message`."""
+    field = exc.field or ""
+    if not field.startswith("themes"):
+        return message(exc)
+    import re
+
+    from corridor.themes import nearest_themes
+
+    code = field.partition(".")[2]
+    value = "" if exc.value is ... else str(exc.value)
+    if exc.message == "is not a theme":
+        near = nearest_themes(value)
+        text = gettext(lang, "“{value}” is not a content theme.").format(value=value)
+        if near:
+            names = " / ".join(f"{theme_label(c, lang)} ({c})" for c in near)
+            text += " " + gettext(lang, "Did you mean: {themes}?").format(themes=names)
+        return text
+    if exc.message == "must be a share from 0 to 1":
+        return gettext(lang, "The share of “{theme}” must be a number from 0 to 1 (given: {value}).").format(
+            theme=theme_label(code, lang), value=value)
+    total = re.match(r"the shares add to (\S+), more than 1", exc.message)
+    if total:
+        return gettext(lang, "The shares of one activity add to {total}, more than 1.").format(total=total.group(1))
+    if exc.message.startswith("'unknown' cannot"):
+        return gettext(lang, "“Unknown” cannot be ticked together with a theme.")
+    return message(exc)
 
 
 @router.post("/campaigns/{campaign_id:dbid}/share", response_class=HTMLResponse)

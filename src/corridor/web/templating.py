@@ -22,6 +22,15 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current_lang.get()).ngettext(singular, plural, n)
 
 
+def _theme(code: str) -> str:
+    from corridor.themes import vocabulary
+
+    try:
+        return vocabulary().label(code, current_lang.get())
+    except KeyError:      # a code of an earlier vocabulary still in the ledger
+        return code
+
+
 def _province(name: str) -> str:
     """A 2008 province's name in the page's language."""
     from corridor.geo.names import PROVINCES_KO
@@ -42,6 +51,7 @@ def make_environment() -> Environment:
     # a channel's name for people (defined once, in corridor.channels)
     env.filters["channel"] = lambda c: channel_title(c, current_lang.get())
     env.filters["province"] = _province
+    env.filters["theme"] = _theme
     return env
 
 

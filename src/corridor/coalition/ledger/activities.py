@@ -27,7 +27,8 @@ from corridor.textcheck import check_text, check_tree
 
 def _check_activity_text(channel: Any, data: dict, *, source: str | None) -> None:
     """Refuse NUL, control and text-direction characters in every text of an activity: its id,
-    title, channel, currency, provinces and every string of its spec, keys included."""
+    title, channel, currency, provinces and every string of its spec, keys included (its themes
+    are checked in :func:`_validated`)."""
     for key in ("id", "title", "cost_currency"):
         check_text(data.get(key), field=key, source=source)
     check_text(channel, field="channel", source=source)
@@ -49,9 +50,12 @@ def _validated(channel: str, data: dict, *, source: str | None) -> dict:
     public_id = str(data.get("id") or "").strip()
     if not public_id:
         raise CorridorError("must not be empty", source=source, field="id", value=public_id)
+    themes = data.get("themes")
+    check_tree(themes, field="themes", source=source)
     activity = parse_activity({"id": public_id, "channel": channel, "start": data.get("start"),
                                "end": data.get("end") or None, "title": data.get("title") or "",
-                               "spec": data.get("spec") or {}}, source=source)
+                               "spec": data.get("spec") or {}, "themes": themes},
+                              source=source)
     provinces = [resolve_province(p, source=source, field="provinces") for p in data.get("provinces") or []]
     start = activity.start if activity.start.tzinfo else activity.start.replace(tzinfo=UTC)
     end = activity.end
@@ -67,7 +71,9 @@ def _validated(channel: str, data: dict, *, source: str | None) -> dict:
     cost_usd = None if cost is None else currency.to_usd(cost, cur, start.date()).usd
     return {"public_id": public_id, "channel": channel, "title": activity.title, "start": start,
             "end": end, "spec": activity.spec.model_dump(mode="json"), "provinces": sorted(set(provinces)),
-            "cost_amount": cost, "cost_currency": cur, "cost_usd": cost_usd}
+            "cost_amount": cost, "cost_currency": cur, "cost_usd": cost_usd,
+            "themes": dict(activity.themes) or None}
+
 
 
 def add_activity(s: Session, actor: Actor, campaign_id: int, data: dict, *, source: str | None = None) -> ActivityRecord:
@@ -100,7 +106,7 @@ def update_activity(s: Session, actor: Actor, activity_id: int, data: dict) -> A
     before = state(record)
     merged = {"id": record.public_id, "start": record.start, "end": record.end, "title": record.title,
               "spec": record.spec, "provinces": record.provinces, "cost_amount": record.cost_amount,
-              "cost_currency": record.cost_currency, **data}
+              "cost_currency": record.cost_currency, "themes": record.themes, **data}
     fields = _validated(record.channel, merged, source=None)
     for key, value in fields.items():
         setattr(record, key, value)

@@ -40,6 +40,13 @@
           cell(row, "cost_usd", usd(v.cost_usd));
           cell(row, "cpp", usd(v.cost_per_person_usd));
         });
+        document.querySelectorAll("#themes tr[data-theme]").forEach(function (row) {
+          var v = (res.body.themes || {})[row.dataset.theme];
+          cell(row, "reached_median", v ? fmt.format(v.reached_median) : "0");
+          cell(row, "interval", v ? fmt.format(v.reached_lower90) + "–" + fmt.format(v.reached_upper90) : "–");
+          cell(row, "cost_usd", v ? usd(v.cost_usd) : "–");
+          cell(row, "cpp", v ? usd(v.cost_per_person_usd) : "–");
+        });
         var sign = c.change_median >= 0 ? "+" : "−";
         var text = out.dataset.labelChange + ": " + sign + fmt.format(Math.abs(c.change_median));
         out.textContent = "";
