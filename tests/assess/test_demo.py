@@ -139,6 +139,20 @@ def test_the_dashboard_in_a_browser(demo, tmp_path):
         assert "어떤 방법이 가장 많은 사람에게 닿는가" in page.inner_text("h1")
         assert "평양시" in page.inner_text("#provinces")
         page.screenshot(path=str(tmp_path / "dashboard-ko.png"), full_page=True)
+        # by theme: the demo's dramas travel on USB, satellite and loudspeakers, never on the radio,
+        # so filtering the gaps by entertainment greys every radio hour
+        assert page.locator("#themes tr[data-theme]").count() >= 4
+        silent_all = page.locator("#hours .hour.silent").count()
+        assert silent_all < 24
+        page.select_option("#theme-select", "entertainment")
+        page.click("#theme-filter button[type=submit]")
+        page.wait_for_url("**theme=entertainment**")
+        assert page.get_attribute("#gaps", "data-theme") == "entertainment"
+        assert page.locator("#hours .hour.silent").count() == 24
+        assert "오락" in page.inner_text("#gaps-h")
+        page.goto(base + "/dashboard?lang=en&theme=world_news")
+        assert "World news" in page.inner_text("#gaps-h")
+        assert page.locator("#hours .hour.silent").count() < 24          # world news is on the radio
         link = page.locator("#campaign-figures a").first
         link.click()
         assert page.locator("#activity-figures tbody tr").count() >= 1
