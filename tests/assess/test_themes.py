@@ -73,3 +73,35 @@ def test_the_what_if_answers_by_theme(result):
     assert "entertainment" not in off["themes"]
     assert off["themes"]["world_news"]["reached_median"] <= r["themes"]["world_news"]["reached_median"] + 1
     assert off["themes"]["world_news"]["cost_usd"] == pytest.approx(3000)
+
+
+def test_the_survey_by_theme_sits_beside_the_modelled_share(items, grid):
+    from corridor.assess import Evidence
+
+    surveyed = {"world_news": {"median": 0.40, "lower90": 0.35, "upper90": 0.45}}
+    ev = Evidence(exposure={}, year=2019, respondents=300, synthetic=True, themes=surveyed)
+    r = assess(items, grid, draws=DRAWS, scheduler="sync", evidence=ev).as_dict()
+    news = r["themes"]["world_news"]["evidence"]
+    assert news["surveyed_share"] == surveyed["world_news"]
+    assert 0 <= news["modelled_share"]["median"] <= 1
+    # loudspeakers reach a sliver of the country; the survey counts every source over years
+    assert news["disagreement"] == "survey_above_model"
+    assert r["themes"]["entertainment"]["evidence"] is None        # not measured: no check invented
+    back = Evidence.from_dict(ev.as_dict())
+    assert back.themes == surveyed
+
+
+def test_the_evidence_file_of_corridor_evidence_estimate_carries_its_themes(tmp_path):
+    import json
+
+    from corridor.assess import Evidence
+
+    f = tmp_path / "evidence.json"
+    f.write_text(json.dumps({
+        "year": 2019, "respondents": 500, "synthetic": True,
+        "channels": {"radio": {"share": 0.3, "lower90": 0.25, "upper90": 0.35}},
+        "themes": {"overall": {"religion": {"share": 0.1, "lower90": 0.07, "upper90": 0.14},
+                               "practical": {"share": None, "lower90": None, "upper90": None,
+                                             "not_shown_because": "too few answers"}}}}), encoding="utf-8")
+    ev = Evidence.read(f)
+    assert ev.themes == {"religion": {"median": 0.1, "lower90": 0.07, "upper90": 0.14}}

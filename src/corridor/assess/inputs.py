@@ -45,6 +45,9 @@ class Evidence:
     respondents: int
     synthetic: bool = False
     influence: dict | None = None
+    #: Share of people who left ever exposed to each content theme, any channel:
+    #: ``{theme: {"median", "lower90", "upper90"}}`` (only themes the survey measured).
+    themes: dict | None = None
 
     @classmethod
     def from_estimate(cls, estimate, influence: dict | None = None) -> Evidence:
@@ -54,8 +57,10 @@ class Evidence:
                 continue
             exposure[name] = {"share": ch.share, "lower90": ch.lower90, "upper90": ch.upper90,
                               "raw_share": ch.raw_share, "provinces": dict(ch.provinces)}
+        themes = getattr(estimate, "themes", None)
         return cls(exposure=exposure, year=estimate.year, respondents=estimate.respondents,
-                   synthetic=bool(estimate.synthetic), influence=influence)
+                   synthetic=bool(estimate.synthetic), influence=influence,
+                   themes=theme_shares(themes.as_dict() if themes is not None else None))
 
     @classmethod
     def read(cls, path: Path) -> Evidence:
@@ -75,19 +80,30 @@ class Evidence:
                                  "provinces": v.get("provinces", {})}
                             for ch, v in data["channels"].items() if v.get("share") is not None}
                 return cls(exposure=exposure, year=int(data["year"]), respondents=int(data["respondents"]),
-                           synthetic=bool(data.get("synthetic")))
+                           synthetic=bool(data.get("synthetic")), themes=theme_shares(data.get("themes")))
         except (KeyError, TypeError, ValueError) as exc:
             raise CorridorError(f"not an evidence file (missing or bad {exc})", source=str(path)) from None
         raise CorridorError("not an evidence file (no 'exposure' or 'channels')", source=str(path))
 
     def as_dict(self) -> dict:
         return {"exposure": self.exposure, "year": self.year, "respondents": self.respondents,
-                "synthetic": self.synthetic, "influence": self.influence}
+                "synthetic": self.synthetic, "influence": self.influence, "themes": self.themes}
 
     @classmethod
     def from_dict(cls, data: dict) -> Evidence:
         return cls(exposure=data["exposure"], year=int(data["year"]), respondents=int(data["respondents"]),
-                   synthetic=bool(data.get("synthetic")), influence=data.get("influence"))
+                   synthetic=bool(data.get("synthetic")), influence=data.get("influence"),
+                   themes=data.get("themes"))
+
+
+def theme_shares(block: dict | None) -> dict | None:
+    """The national share exposed per theme from the ``themes`` block of
+    ``corridor evidence estimate --json`` (themes the survey could not estimate are left out)."""
+    if not block:
+        return None
+    out = {code: {"median": float(v["share"]), "lower90": float(v["lower90"]), "upper90": float(v["upper90"])}
+           for code, v in (block.get("overall") or {}).items() if v.get("share") is not None}
+    return out or None
 
 
 @cache

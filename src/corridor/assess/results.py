@@ -161,8 +161,21 @@ def theme_figures(a: Assessment, prov_m: np.ndarray, times: dict[str, float] | N
             "channels": sorted({it.activity.channel for it in members}),
             "provinces_least_reached": [PROVINCES[j] for j in np.argsort(share_by_prov, kind="stable")[:3]],
             "hours_without_broadcast_kst": sorted((h + 9) % 24 for h in range(24) if h not in radio_hours),
+            "evidence": _theme_evidence(a, code, iv),
         }
     return out
+
+
+def _theme_evidence(a: Assessment, code: str, reached: dict) -> dict | None:
+    """The survey's share ever exposed to a theme (any channel, any source) beside the share of
+    the population the coalition's activities carrying it reach; None when it was not measured."""
+    surveyed = ((a.evidence.themes or {}) if a.evidence else {}).get(code)
+    if not surveyed:
+        return None
+    total = float(a.grid.population.sum())
+    modelled = {k: reached[k] / total for k in ("median", "lower90", "upper90")}
+    return {"surveyed_share": dict(surveyed), "modelled_share": modelled,
+            "disagreement": calibrate.disagreement(modelled, surveyed)}
 
 
 def figures(a: Assessment, present: list[str], pop64, prov_m, prov_pop, times) -> dict:

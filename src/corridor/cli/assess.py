@@ -145,7 +145,7 @@ def assess_command(
                        "reached_median", "reached_lower90", "reached_upper90", "cost_usd",
                        "cost_per_person_usd", "cost_per_person_lower90", "cost_per_person_upper90")},
                    "themes": {code: {k: v[k] for k in ("reached_median", "reached_lower90", "reached_upper90",
-                                                       "cost_usd", "activities")}
+                                                       "cost_usd", "activities", "evidence")}
                               for code, v in result.get("themes", {}).items()},
                    "year": result["year"], "draws": result["draws"], "assumptions": result["assumptions"]}
         if demo:
@@ -216,12 +216,14 @@ def print_themes(themes: dict, *, lang: str = "en") -> None:
     _n, _short, _usd = _formatters(lang)
     vocab = vocabulary()
     t = Table(title=_("Per theme: what is said"), title_justify="left")
-    for col in ("Theme", "Reached", "90%", "Cost", "Activities"):
-        t.add_column(_(col), justify="left" if col == "Theme" else "right")
+    for col in ("Theme", "Reached", "90%", "Cost", "Activities", "Survey"):
+        t.add_column(_(col), justify="left" if col in ("Theme", "Survey") else "right")
+    checks = {None: _("agrees"), "model_above_survey": _("model higher"), "survey_above_model": _("survey higher")}
     for code, v in themes.items():
+        ev = v.get("evidence")
         t.add_row(vocab.label(code, lang) if code in (*vocab.codes, "unknown") else code, _n(v["reached_median"]),
                   f"{_short(v['reached_lower90'])}–{_short(v['reached_upper90'])}", _usd(v["cost_usd"]),
-                  str(v["activities"]))
+                  str(v["activities"]), "–" if not ev else checks[ev["disagreement"]])
     console.print(t)
     missing = [vocab.label(c, lang) for c in vocab.codes if c not in themes]
     if missing:

@@ -66,7 +66,7 @@ def render_html(a: Assessment, images: dict[str, Path], *, lang: str, demo: bool
     return _environment(lang).get_template("report.html").render(
         lang=lang, r=result, images={k: v.as_uri() for k, v in images.items()}, demo=demo,
         published=published, campaigns=campaigns, fonts=_font_faces(), today=date.today().isoformat(),
-        activities=len(a.items), theme_survey=dict(getattr(a.evidence, "themes", None) or {}))
+        activities=len(a.items))
 
 
 def write_report(a: Assessment, out: Path | str, *, lang: str = "en", demo: bool = False,

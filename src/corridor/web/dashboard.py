@@ -72,15 +72,13 @@ def left_out(request: Request, count: int | None) -> int | str:
     return gettext(request.state.lang, "how many is not shown, so that no organisation's count can be worked out")
 
 
-def theme_view(result: dict | None, evidence, theme: str | None, lang: str) -> dict:
+def theme_view(result: dict | None, theme: str | None, lang: str) -> dict:
     """What the dashboard shows by theme: the chosen theme (``?theme=``, checked against the
-    vocabulary), its gaps (or the coalition's when none is chosen), the vocabulary's codes, and
-    what the survey measured per theme, when it did."""
+    vocabulary), its gaps (or the coalition's when none is chosen) and the vocabulary's codes."""
     from corridor.themes import check_theme, vocabulary
 
     view = {"theme": None, "theme_error": None, "theme_labels": vocabulary().codes,
-            "gaps": (result or {}).get("gaps"),
-            "theme_survey": dict(getattr(evidence, "themes", None) or {})}
+            "gaps": (result or {}).get("gaps")}
     if theme:
         try:
             view["theme"] = check_theme(theme, field="theme")
@@ -110,8 +108,7 @@ def dashboard(request: Request, s: Session = DB, day: date | None = None, theme:
                                                     items=a.items if a else [],
                                                     evidence=a.evidence if a else None,
                                                     landscape=landscape, eibi_attribution=ATTRIBUTION,
-                                                    **theme_view(result, a.evidence if a else None, theme,
-                                                                 request.state.lang)))
+                                                    **theme_view(result, theme, request.state.lang)))
 
 
 @router.get("/dashboard/figure/{name}.png")
