@@ -50,7 +50,6 @@ TIERS: dict[str, str] = {
     "tests/cli/test_coalition_cli.py::test_admin_commands_end_to_end": "slow",
     "tests/attacks/test_public_schedule_upload.py::test_without_a_day_the_dashboard_shows_a_day_the_public_season_covers":
         "slow",
-    "tests/assess/test_dask.py::test_an_unreachable_scheduler_is_a_clear_error": "slow",
     "tests/evidence/test_cli.py::test_import_reports_rejected_rows_and_exits_2": "slow",
     "tests/evidence/test_cli.py::test_estimate_bad_year_and_missing_file": "slow",
     "tests/evidence/test_storage.py::test_round_trip_through_the_store": "slow",

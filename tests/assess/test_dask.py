@@ -45,6 +45,9 @@ def test_coverages_are_cached_and_reused(grid):
     assert np.allclose(first[acts[0].id]["probability"], again[acts[0].id]["probability"], atol=1e-3)
 
 
-def test_an_unreachable_scheduler_is_a_clear_error(grid):
+def test_an_unreachable_scheduler_is_a_clear_error(grid, monkeypatch):
+    from corridor.assess import coverages as module
+
+    monkeypatch.setattr(module, "SCHEDULER_TIMEOUT_S", 1.0)   # the same refusal, sooner
     with pytest.raises(CorridorError, match="cannot reach the Dask scheduler"):
         coverages(_speakers(), grid, draws=30, scheduler="tcp://127.0.0.1:9", use_cache=False)

@@ -34,6 +34,10 @@ from corridor.paths import cache_dir
 MIN_PARALLEL = 4
 
 
+
+#: How long to try to reach a remote Dask scheduler before giving up (s).
+SCHEDULER_TIMEOUT_S = 10.0
+
 def source_fingerprint(*packages: str) -> str:
     """A hash of Corridor's version and the ``.py`` sources of ``packages`` (dotted names; a
     name that is not a package counts as empty): results of older code are never reused."""
@@ -205,7 +209,7 @@ def dask_client(scheduler: str | None):
         raise CorridorError("unknown scheduler", field="--scheduler", value=scheduler,
                             hint="leave it out to use this machine, or give tcp://HOST:PORT")
     try:
-        client = Client(scheduler, timeout="10s")
+        client = Client(scheduler, timeout=f"{SCHEDULER_TIMEOUT_S:g}s")
     except (OSError, TimeoutError) as exc:
         raise CorridorError(f"cannot reach the Dask scheduler ({exc})", field="--scheduler",
                             value=scheduler) from None
