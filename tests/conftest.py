@@ -44,6 +44,7 @@ TIERS: dict[str, str] = {
     "tests/ops/test_backup.py": "slow",
     "tests/cli/test_geo_cli.py": "slow",
     "tests/evidence/test_mrp.py": "fit",
+    "tests/border/test_calibration.py::test_a_small_inference_recovers_a_known_series": "fit",
     "tests/evidence/test_influence.py::test_influence_command_prints_intervals_and_the_caveat": "fit",
     "tests/evidence/test_influence.py::test_sem_finds_the_built_in_association_and_states_the_caveat": "fit",
     "tests/cli/test_coalition_cli.py::test_killing_the_server_during_an_import_leaves_the_database_consistent": "server",

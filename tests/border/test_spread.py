@@ -87,7 +87,7 @@ def test_crackdowns_reduce_reach(grid):
 
 
 def test_coverage_summary_matches_simulation(grid):
-    act = shipment()
+    act = shipment(reach="one_shipment")
     cov = BorderChannel().coverage(act, grid, draws=100, seed=7)
     sim = BorderChannel().simulate(act, grid, draws=100, seed=7)
     people = cov.people(grid)
@@ -96,6 +96,22 @@ def test_coverage_summary_matches_simulation(grid):
     assert s["reached_lower90"] <= s["reached_median"] <= s["reached_upper90"] <= s["population"]
     curve = cov.extras["reached_by_day"]["median"]
     assert len(curve) == act.spec.days + 1 and curve[-1] == pytest.approx(s["reached_median"], rel=0.2)
+    assert "uncalibrated" in cov.model and cov.extras["first_time"] is None
+
+
+def test_calibrated_coverage_uses_the_posterior_rates(grid):
+    """The default reach runs the same simulator with the posterior's copy, lending and
+    crackdown rates: fixing those three to the table draws gives back the one-shipment run."""
+    from corridor.channels.border.channel import calibrated_theta
+
+    act = shipment()
+    cov = BorderChannel().coverage(act, grid, draws=100, seed=7)
+    theta, before, year = calibrated_theta(act, grid, 100, np.random.default_rng([7, 19]))
+    sim = BorderChannel().simulate(act, grid, draws=100, seed=7, theta=theta)
+    np.testing.assert_allclose(cov.people(grid), sim.reached_by_day[:, -1], rtol=1e-5)
+    assert year == 2026 and before.shape == (100, len(grid.county_ids))
+    assert ((before >= 0) & (before <= 1)).all()
+    assert cov.extras["reach"] == "new_content" and "calibrated" in cov.model
 
 
 def test_date_out_of_range(grid):

@@ -29,6 +29,7 @@ from corridor.assess.results import (
     reach_and_cost,
     theme_figures,
 )
+from corridor.channels import get_channel
 from corridor.channels.base import shared_value_problem
 from corridor.errors import CorridorError
 from corridor.geo.grid import PopulationGrid
@@ -152,7 +153,12 @@ def channel_union(a: Assessment, channel: str, times: dict[str, float] | None = 
             continue
         p = a.activity_prob(it.activity.id)
         acc.add(p if n == 1.0 else combine.repeat(p, n, rho))
-    return None if acc.best is None else acc.value(rho)
+    if acc.best is None:
+        return None
+    # The union of rank-paired draws need not be in rank order itself: pair the channel with the
+    # others by rank again (the comonotone assumption of the notes), so that a combined total
+    # never exceeds the sum of its parts at any quantile.
+    return combine.align_draws(acc.value(rho), a.grid.population.astype(np.float32))
 
 
 def _calibrate(a: Assessment, channel: str, p_model: np.ndarray, prov_m: np.ndarray,
@@ -184,9 +190,16 @@ def _calibrate(a: Assessment, channel: str, p_model: np.ndarray, prov_m: np.ndar
                      "factor_median": float(np.median(factor[:, j])),
                      "disagreement": calibrate.disagreement(m, s)})
     national_model = interval((p_model @ a.grid.population) / a.grid.population.sum())
+    basis = "coalition_reach"
+    ever = getattr(get_channel(channel), "ever_exposed", None)
+    landscape = ever(int(a.evidence.year)) if ever is not None else None
+    if landscape is not None:
+        # A survey counts everyone who ever saw the medium from any source over the years: compare
+        # it with the channel's national model of that, not with the coalition's few activities.
+        national_model, basis = landscape, "national_model_ever_exposed"
     comparison = {"survey_channel": survey_channel, "year": a.evidence.year,
                   "respondents": a.evidence.respondents, "synthetic": a.evidence.synthetic,
-                  "modelled_share": national_model,
+                  "modelled_share": national_model, "modelled_basis": basis,
                   "surveyed_share": {"median": ev["share"], "lower90": ev["lower90"], "upper90": ev["upper90"]},
                   "disagreement": calibrate.disagreement(national_model, {"lower90": ev["lower90"],
                                                                           "upper90": ev["upper90"]}),

@@ -64,3 +64,160 @@ def spread_map(grid: PopulationGrid, coverage: Coverage, out: Path | str, *, tit
     inset.grid(alpha=0.3, lw=0.5)
     inset.legend(fontsize=6.5, loc="lower right", frameon=False)
     return basemap.finish(ctx, out, title=title, subtitle=subtitle, notes=notes)
+
+
+def _translator(lang: str):
+    from corridor.i18n import check_language, gettext
+
+    check_language(lang)
+    return lambda message: gettext(lang, message)
+
+
+def exposure_chart(data: dict, out: Path | str, *, lang: str = "en",
+                   provinces: tuple[str, ...] = ("North Hamgyong", "Ryanggang", "Pyongyang", "South Hwanghae")) -> Path:
+    """The national model beside the published figures, from the ``landscape`` data.
+
+    Left: share of adults who have ever seen foreign video by year (national median and 90 %
+    interval; medians of a few provinces) with each published figure (its 90 % sampling interval,
+    over its years of exposure). Right: each published figure against the model's 90 % predictive
+    interval for that survey. Below: each parameter's posterior beside its prior (90 % intervals).
+    """
+    import matplotlib.pyplot as plt
+
+    from corridor.atomic import atomic_path
+    from corridor.geo.names import PROVINCES_KO
+    from corridor.presentation import formatting
+
+    _ = _translator(lang)
+    basemap._fonts()
+    years = sorted(int(y) for y in data["years"])
+    nat = {k: np.array([data["years"][str(y)][k] for y in years]) for k in ("exposed_median", "exposed_lower90", "exposed_upper90")}
+    fig = plt.figure(figsize=(11.5, 8.4), dpi=150)
+    grid = fig.add_gridspec(2, 2, height_ratios=[1.25, 1.0], width_ratios=[1.35, 1.0], hspace=0.42, wspace=0.62,
+                            left=0.1, right=0.98, top=0.85, bottom=0.1)
+    ax = fig.add_subplot(grid[0, 0])
+    ax.fill_between(years, nat["exposed_lower90"], nat["exposed_upper90"], color="#9ecae1", alpha=0.6, lw=0,
+                    label=_("National, 90% interval"))
+    ax.plot(years, nat["exposed_median"], color="#08519c", lw=2.2, label=_("National, median"))
+    styles = ["--", ":", "-.", (0, (5, 1, 1, 1))]
+    for style, name in zip(styles, provinces):
+        med = [data["years"][str(y)]["provinces"][name]["exposed_median"] for y in years]
+        label = PROVINCES_KO.get(name, name) if lang == "ko" else name
+        ax.plot(years, med, color="#555555", lw=1.0, ls=style, label=label)
+    for row in data["published"]:
+        y0, y1 = row["years"]
+        mid = 0.5 * (y0 + y1)
+        colour = "#1a9850" if row["inside90"] else "#d73027"
+        ax.errorbar(mid, row["figure"], xerr=[[mid - y0], [y1 - mid]], yerr=1.645 * row["se"], fmt="o",
+                    color=colour, ms=5, capsize=2, lw=1.1, zorder=5)
+    ax.plot([], [], "o", color="#1a9850", label=_("Published figure (inside the model's 90% interval)"))
+    ax.plot([], [], "o", color="#d73027", label=_("Published figure (outside)"))
+    ax.set_ylim(0, 1.02)
+    ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
+    ax.yaxis.set_major_formatter(lambda v, _p: formatting.pct(v, lang, digits=0))
+    ax.set_xlabel(_("year"))
+    ax.set_ylabel(_("Share of adults who have ever seen foreign video"))
+    ax.grid(alpha=0.3, lw=0.5)
+    ax.legend(fontsize=7, loc="upper left", frameon=False)
+    ax.set_title(_("Ever seen foreign video, by year"), loc="left", fontsize=10.5, fontweight="bold")
+
+    fit = fig.add_subplot(grid[0, 1])
+    rows = data["published"]
+    ys = np.arange(len(rows))[::-1]
+    for yi, row in zip(ys, rows):
+        fit.plot([row["predictive_lower90"], row["predictive_upper90"]], [yi, yi], color="#6baed6", lw=5,
+                 solid_capstyle="butt")
+        fit.plot(row["model_median"], yi, "|", color="#08519c", ms=12, mew=2)
+        fit.plot(row["figure"], yi, "o", color="#1a9850" if row["inside90"] else "#d73027", ms=6, zorder=5)
+    fit.set_yticks(ys, [f"{_(_short(r['study']))}, {_years(r['years'])}" for r in rows], fontsize=7)
+    fit.set_xlim(0, 1.02)
+    fit.xaxis.set_major_formatter(lambda v, _p: formatting.pct(v, lang, digits=0))
+    fit.set_xlabel(_("Share reported (dot) and the model's 90% predictive interval (bar)"), fontsize=8)
+    fit.grid(axis="x", alpha=0.3, lw=0.5)
+    fit.set_title(_("Fit to each published figure"), loc="left", fontsize=10.5, fontweight="bold")
+
+    par = fig.add_subplot(grid[1, :])
+    names = list(data["parameters"])
+    for i, name in enumerate(names):
+        s = data["parameters"][name]
+        lo, hi = s["prior_lower90"], s["prior_upper90"]
+        log = s["prior"] == "loguniform"
+        scale = (lambda v, lo=lo, hi=hi: (np.log(v) - np.log(lo)) / (np.log(hi) - np.log(lo))) if log else \
+            (lambda v, lo=lo, hi=hi: (v - lo) / (hi - lo))
+        par.plot([0, 1], [i + 0.15, i + 0.15], color="#bdbdbd", lw=4, solid_capstyle="butt")
+        par.plot([scale(s["lower90"]), scale(s["upper90"])], [i - 0.15, i - 0.15], color="#08519c", lw=4,
+                 solid_capstyle="butt")
+        par.plot(scale(s["median"]), i - 0.15, "o", color="white", mec="#08519c", ms=5)
+        par.text(1.02, i, f"{s['median']:.3g}  ({s['lower90']:.3g}–{s['upper90']:.3g})", fontsize=7, va="center")
+    par.plot([], [], color="#bdbdbd", lw=4, label=_("prior, 90%"))
+    par.plot([], [], color="#08519c", lw=4, label=_("posterior, 90% (median: dot)"))
+    par.set_yticks(range(len(names)), names, fontsize=7.5)
+    par.set_xlim(-0.25, 1.35)
+    par.set_xticks([0, 1], [_("prior 5%"), _("prior 95%")], fontsize=7)
+    par.invert_yaxis()
+    par.legend(fontsize=7, loc="upper right", bbox_to_anchor=(1.0, -0.06), frameon=False, ncol=2)
+    par.set_title(_("Parameters: posterior beside prior (log scale for log-uniform priors)"), loc="left",
+                  fontsize=10.5, fontweight="bold")
+    fig.text(0.1, 0.97, _("Foreign video in North Korea: national model calibrated to surveys"),
+             fontsize=14, fontweight="bold", va="top")
+    fig.text(0.1, 0.935, _("Published shares of people who left (and of residents reached by phone); the model "
+                           "weights provinces as the samples and adds a selection term. Draws: {draws}.").format(
+        draws=data.get("draws", "")), fontsize=8.5, color="#444444", va="top")
+    fig.text(0.1, 0.02, _("Left: national and provincial shares; the published points come from samples of mostly "
+                          "border provinces, so compare them on the right, where the model predicts each survey."),
+             fontsize=7.5, color="#555555", va="bottom")
+    with atomic_path(out) as tmp:
+        fig.savefig(tmp, format="png", dpi=150)
+    plt.close(fig)
+    return Path(out)
+
+
+def _years(span: list[int]) -> str:
+    return f"{span[0]}–{span[1]}" if span[0] != span[1] else f"{span[0]}"
+
+
+def _short(study: str) -> str:
+    """A study's name short enough for an axis label."""
+    for key, short in (("left before 2000", "MOU, left <2000"), ("left 2016", "MOU, left 2016–20"),
+                       ("Quiet Opening", "InterMedia 2010"), ("InterMedia survey of defectors", "InterMedia 2007"),
+                       ("Media Research", "Media Research 2014"), ("UMG", "UMG / Daily NK")):
+        if key in study:
+            return short
+    return study.split(",")[0].split("(")[0].strip()[:24]
+
+
+def pair_plot(theta: dict[str, np.ndarray], out: Path | str, *, names: list[str] | None = None,
+              log: tuple[str, ...] = (), lang: str = "en", title: str = "") -> Path:
+    """Scatter of every pair of posterior draws (log axes for ``log`` names), histograms on the
+    diagonal: what the data cannot separate shows as ridges."""
+    import matplotlib.pyplot as plt
+
+    from corridor.atomic import atomic_path
+
+    _ = _translator(lang)
+    basemap._fonts()
+    names = names or list(theta)
+    k = len(names)
+    fig, axes = plt.subplots(k, k, figsize=(1.55 * k + 1, 1.55 * k + 1), dpi=120)
+    values = {n: np.log10(theta[n]) if n in log else np.asarray(theta[n]) for n in names}
+    for i, a in enumerate(names):
+        for j, b in enumerate(names):
+            ax = axes[i, j]
+            if i == j:
+                ax.hist(values[a], bins=30, color="#6baed6")
+            elif i > j:
+                ax.plot(values[b], values[a], ".", ms=1.2, alpha=0.4, color="#08519c")
+            else:
+                ax.axis("off")
+                continue
+            ax.tick_params(labelsize=5)
+            if i == k - 1:
+                ax.set_xlabel(("log10 " if b in log else "") + b, fontsize=6.5)
+            if j == 0 and i > 0:
+                ax.set_ylabel(("log10 " if a in log else "") + a, fontsize=6.5)
+    fig.suptitle(title or _("Posterior draws, every pair"), fontsize=11, fontweight="bold")
+    fig.tight_layout()
+    with atomic_path(out) as tmp:
+        fig.savefig(tmp, format="png", dpi=120)
+    plt.close(fig)
+    return Path(out)
