@@ -52,3 +52,14 @@ def test_marginal_reach_grows_with_the_shipment(coarse):
     for r in rows:
         assert r["first_time"]["median"] <= r["new_content"]["median"]
         assert r["crossing"] == "sinuiju_dandong"
+
+
+def test_the_channel_gives_the_national_share_ever_exposed_for_a_survey_year():
+    from corridor.channels import get_channel
+
+    border = get_channel("border")
+    y2010, y2020 = border.ever_exposed(2010), border.ever_exposed(2020)
+    for y in (y2010, y2020):
+        assert 0 <= y["lower90"] <= y["median"] <= y["upper90"] <= 1
+    assert y2020["median"] > y2010["median"]             # exposure only grows
+    assert border.ever_exposed(1995) is None              # outside the model's years: no figure
