@@ -120,7 +120,7 @@ def row_hash(table: Table, row: Mapping[str, Any]) -> str:
     """SHA-256 of a row's columns as stored (the excluded ones left out), with its table's name."""
     skip = excluded_columns(table)
     state = {c.name: _plain(row[c.name]) for c in table.columns
-             if c.name not in skip and not (c.info.get(ADDED_LATER) and row[c.name] is None)}
+             if c.name not in skip and not (c.info.get(ADDED_LATER) and row[c.name] in (None, ""))}
     return hashlib.sha256(canonical_json({"table": table.name, "row": state}).encode()).hexdigest()
 
 

@@ -140,7 +140,8 @@ def export_interviews(s: Session, clerk: Clerk, public_ids: Sequence[str], use: 
                 ev["county"] = None
         exps = s.execute(select(ArchiveExposure).where(ArchiveExposure.interview_id == iv.id)).scalars()
         entry["media_exposure"] = [{"channel": e.channel, "year": e.year, "source": e.source,
-                                    "influence": e.influence} for e in exps]
+                                    "influence": e.influence, "themes": (e.themes or "").split()}
+                                   for e in exps]
         items.append(entry)
     doc = {"format": "corridor-archive-export", "version": FORMAT_VERSION, "use": use.value,
            "exported_at": datetime.now(UTC).isoformat(timespec="seconds"), "interviews": items}
@@ -298,8 +299,15 @@ def import_uwazi_events(s: Session, clerk: Clerk, org_id: int, text: str, *, sou
 
 def to_evidence(s: Session, clerk: Clerk, org_id: int) -> int:
     """Media-exposure codes as evidence respondent records (study ``archive-<org>``), replacing
-    the previous ones; only people with ``internal`` consent, and never a name or a pseudonym."""
-    from corridor.evidence.tables import ChannelExposure, ImportBatch, Respondent, Study
+    the previous ones; only people with ``internal`` consent, and never a name or a pseudonym.
+
+    The themes coded on a channel's exposures (all of them, when a person has several codes
+    for one channel) become that channel's content answers (``evidence_theme_exposure``); a
+    channel coded without themes was not asked about its content. A code no longer in the
+    theme vocabulary is refused, naming it and the nearest valid themes.
+    """
+    from corridor.evidence.tables import ChannelExposure, ImportBatch, Respondent, Study, ThemeExposure
+    from corridor.themes import check_theme, vocabulary
 
     _require(clerk, ArchiveAction.EXPORT, org_id)
     study_id = f"archive-{org_id}"
@@ -310,8 +318,10 @@ def to_evidence(s: Session, clerk: Clerk, org_id: int) -> int:
     for r in s.execute(select(Respondent).where(Respondent.study_id == study_id)).scalars():
         s.delete(r)
     s.flush()
+    vocab = vocabulary()
     batch = ImportBatch(study_id=study_id, source_file="archive", source_format="archive",
-                        imported_at=datetime.now(UTC).replace(tzinfo=None), rows=0)
+                        imported_at=datetime.now(UTC).replace(tzinfo=None), rows=0,
+                        themes_version=vocab.version)
     s.add(batch)
     s.flush()
     rows = s.execute(select(ArchiveExposure, ArchiveInterview, ArchivePerson)
@@ -336,6 +346,11 @@ def to_evidence(s: Session, clerk: Clerk, org_id: int) -> int:
         for channel, e in seen.items():
             resp.exposures.append(ChannelExposure(channel=channel, ever="yes", first_year=e.year,
                                                   sources=e.source or None, influence=e.influence))
+            coded = {check_theme(code, field=f"archive_exposure.themes ({p.public_id}, {channel})", vocab=vocab)
+                     for x in exps if x.channel == channel for code in (x.themes or "").split()}
+            coded.discard("unknown")
+            resp.themes.extend(ThemeExposure(channel=channel, theme=code)
+                               for code in vocab.codes if code in coded)
         s.add(resp)
         n += 1
     batch.rows = n

@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from corridor.access.tables import ArchiveMembership  # noqa: F401  (owned by the access core)
-from corridor.store.base import Base
+from corridor.store.base import ADDED_LATER, Base
 
 
 def utcnow() -> datetime:
@@ -247,7 +247,7 @@ class ArchiveEventParty(Base):
 
 
 class ArchiveExposure(Base):
-    """What outside media the witness saw: channel, year, source, influence (feeds ``evidence``)."""
+    """What outside media the witness saw: channel, year, source, influence, content themes (feeds ``evidence``)."""
 
     __tablename__ = "archive_exposure"
     __table_args__ = (CheckConstraint("influence IS NULL OR influence BETWEEN 1 AND 5", name="influence"),)
@@ -260,6 +260,11 @@ class ArchiveExposure(Base):
     influence: Mapped[int | None] = mapped_column(Integer, nullable=True)
     segment_id: Mapped[int | None] = mapped_column(ForeignKey("archive_segment.id", ondelete="SET NULL"),
                                                    nullable=True)
+    #: Kinds of content seen: space-separated codes of the theme vocabulary (migration
+    #: 0008_theme_exposure); empty when not coded.
+    #: Added by migration 0008: left out of the audit's row hash while empty (see ADDED_LATER).
+    themes: Mapped[str] = mapped_column(String(400), default="", server_default="",
+                                        info={ADDED_LATER: "0008_theme_exposure"})
 
 
 class ArchiveReview(Base):

@@ -5,7 +5,8 @@ Columns ``respondent_id, sex, birth_year, province, urban, year_left`` and, per 
 :data:`~corridor.evidence.vocabulary.CHANNELS`; a study that did not ask about a channel simply
 leaves its column out). Optional: ``county``, ``year_arrived``, ``study`` and the detail
 columns of :mod:`corridor.evidence.detail` (background, per-channel first year, frequency,
-sources, sharing, trust and influence, device access, attitude items). Files may be UTF-8
+sources, sharing, trust and influence, the content seen by theme (``<channel>_themes``), device
+access, attitude items). Files may be UTF-8
 (with or without a byte-order mark) or CP949, comma-, semicolon- or tab-separated. Provinces
 are resolved to the ten 2008 census provinces (:func:`corridor.geo.names.resolve_province`).
 
@@ -187,6 +188,9 @@ def validate_table(header: list[str], rows, source: str) -> CanonicalData:
         rec.update(details)
         for column, message in detail_problems:
             bad(column, message)
+        for ch in channels:
+            if rec.get(f"{ch}_themes") and rec[f"{ch}_ever"] not in ("yes", None):
+                bad(f"{ch}_themes", f"content is given but {ch}_ever is {rec[f'{ch}_ever']}")
         if rec.get("year_arrived"):
             try:
                 rec["year_arrived"] = _year(rec["year_arrived"], 1945, this_year)

@@ -7,7 +7,10 @@ A respondent row (canonical CSV, or a Kobo/ODK export flattened by
   ``interview_date`` (YYYY-MM-DD);
 - per channel ``c``: ``c_first_year``, ``c_frequency`` (last year before leaving),
   ``c_sources`` (space-separated codes), ``c_shared_n``, ``c_trust``, ``c_influence``
-  (1–5, ``dont_know`` or ``refused``);
+  (1–5, ``dont_know`` or ``refused``), ``c_themes``: the kinds of content seen or heard through
+  the channel (space-separated theme codes of :func:`corridor.themes.vocabulary`, ``other`` for
+  content outside the list, or ``dont_know`` / ``refused`` alone; see
+  :mod:`corridor.evidence.theme_answers`);
 - per device ``d``: ``device_d_owned``, ``device_d_used_elsewhere`` (yes / no / dont_know /
   refused) and ``device_d_tuning`` (fixed / tunable / modified);
 - attitude items by name (1–5, ``dont_know`` or ``refused``).
@@ -21,13 +24,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from corridor.evidence.theme_answers import parse_theme_answer
 from corridor.evidence.vocabulary import (ANSWER_ALIASES, ANSWERS, ATTITUDE_ITEMS, CHANNELS, DEVICES,
                                           FREQUENCIES, MODES, OCCUPATIONS, SOURCES, TUNINGS)
 
 MARKET = ("none", "sometimes", "main")
 LIKERT_ANSWERS = ("dont_know", "refused")
 BACKGROUND = ("months_in_china", "occupation", "market_activity", "interview_mode", "interview_date")
-CHANNEL_ITEMS = ("first_year", "frequency", "sources", "shared_n", "trust", "influence")
+CHANNEL_ITEMS = ("first_year", "frequency", "sources", "shared_n", "trust", "influence", "themes")
 DEVICE_ITEMS = ("owned", "used_elsewhere", "tuning")
 
 
@@ -116,7 +120,7 @@ def _parser(column: str):
             return {"first_year": lambda v: _int(v, 1945, this_year),
                     "frequency": lambda v: _code(v, FREQUENCIES), "sources": _sources,
                     "shared_n": lambda v: _int(v, 0, 100_000), "trust": _likert,
-                    "influence": _likert}[item]
+                    "influence": _likert, "themes": parse_theme_answer}[item]
     for dev in DEVICES:
         if column.startswith(f"device_{dev}_") and column[len(dev) + 8:] in DEVICE_ITEMS:
             item = column[len(dev) + 8:]

@@ -72,11 +72,15 @@ class ExposureEstimate:
     channels: dict[str, ChannelEstimate]
     synthetic: bool = False
     assumptions: dict = field(default_factory=lambda: dict(ASSUMPTIONS))
+    #: Exposure per content theme (:class:`corridor.evidence.theme_estimate.ThemeEstimate`), or None.
+    themes: object | None = None
 
     def as_dict(self) -> dict:
         out = {"year": self.year, "respondents": self.respondents,
                "channels": {k: v.as_dict() for k, v in self.channels.items()},
                "assumptions": self.assumptions}
+        if self.themes is not None:
+            out["themes"] = self.themes.as_dict()
         if self.synthetic:
             out["synthetic"] = True
         return out
@@ -125,48 +129,67 @@ def estimate_exposure(respondents: pd.DataFrame, year: int = 2019, *, channels=C
     out = {}
     for i, ch in enumerate(channels):
         progress(f"{ch} ({i + 1}/{len(channels)})")
-        t0 = time.perf_counter()
-        valid = int(cells.valid[ch].sum())
-        raw = float(cells.yes[ch].sum() / valid) if valid else None
-        est = ChannelEstimate(ch, raw, valid)
-        if valid == 0:
-            est.refused_because = ["no yes/no answers"]
-            out[ch] = est
-            continue
-        timings = est.timings
+        out[ch] = fit_share(compiled, cells, ch, df, frame, year, draws=draws, tune=tune,
+                            seed=seed + i, retry=retry, raking=raking)
+    return ExposureEstimate(year, len(respondents), out, synthetic=is_synthetic(respondents))
+
+
+def is_synthetic(respondents: pd.DataFrame) -> bool:
+    """Whether the respondents come from a SYNTHETIC study."""
+    return bool("study" in respondents
+                and respondents["study"].astype(str).str.contains("SYNTHETIC").any())
+
+
+def fit_share(compiled, cells: mrp.Cells, key: str, df: pd.DataFrame, frame: pd.DataFrame, year: int, *,
+              draws: int = 500, tune: int = 400, seed: int = 0, retry: bool = True, raking: bool = True,
+              raw_share: float | None = None) -> ChannelEstimate:
+    """One share by MRP, gated by the diagnostics (the steps of :func:`estimate_exposure`).
+
+    ``key`` names the counts in ``cells`` and the ``<key>_ever`` answers in ``df`` (a channel,
+    or a theme key of :mod:`corridor.evidence.theme_answers`). ``raw_share`` replaces the share
+    of yes in the cells (which are weighted counts for themes).
+    """
+    t0 = time.perf_counter()
+    valid_n = float(cells.valid[key].sum())
+    answers = df[f"{key}_ever"]
+    valid = int(answers.isin(["yes", "no"]).sum())
+    raw = raw_share if raw_share is not None else (float(cells.yes[key].sum() / valid_n) if valid_n else None)
+    est = ChannelEstimate(key, raw, valid)
+    if valid == 0:
+        est.refused_because = ["no yes/no answers"]
+        return est
+    timings = est.timings
+    t = time.perf_counter()
+    idata = mrp.sample(compiled, cells, key, draws=draws, tune=tune, seed=seed)
+    timings["sampling"] = time.perf_counter() - t
+    t = time.perf_counter()
+    diag = diagnose(idata, mrp.PARAMETERS)
+    timings["diagnostics"] = time.perf_counter() - t
+    if not diag.passed and retry:
         t = time.perf_counter()
-        idata = mrp.sample(compiled, cells, ch, draws=draws, tune=tune, seed=seed + i)
-        timings["sampling"] = time.perf_counter() - t
+        idata = mrp.sample(compiled, cells, key, draws=max(draws, 1000), tune=max(tune, 1000),
+                           seed=seed + 100, target_accept=0.98, low_rank=False)
+        timings["second_attempt"] = time.perf_counter() - t
+        est.attempts = 2
         t = time.perf_counter()
         diag = diagnose(idata, mrp.PARAMETERS)
-        timings["diagnostics"] = time.perf_counter() - t
-        if not diag.passed and retry:
-            t = time.perf_counter()
-            idata = mrp.sample(compiled, cells, ch, draws=max(draws, 1000), tune=max(tune, 1000),
-                               seed=seed + 100 + i, target_accept=0.98, low_rank=False)
-            timings["second_attempt"] = time.perf_counter() - t
-            est.attempts = 2
-            t = time.perf_counter()
-            diag = diagnose(idata, mrp.PARAMETERS)
-            timings["diagnostics"] += time.perf_counter() - t
-        est.diagnostics = diag.as_dict()
-        if diag.passed:
-            t = time.perf_counter()
-            post = mrp.poststratify(mrp.posterior_draws(idata), frame, year)
-            est.share = float(np.median(post["national"]))
-            est.lower90, est.upper90 = (float(v) for v in np.percentile(post["national"], [5, 95]))
-            est.provinces = {p: {"share": float(np.median(d)),
-                                 "lower90": float(np.percentile(d, 5)),
-                                 "upper90": float(np.percentile(d, 95))}
-                             for p, d in post["provinces"].items()}
-            timings["poststratification"] = time.perf_counter() - t
-        else:
-            est.refused_because = diag.problems
-        if raking:
-            t = time.perf_counter()
-            est.raking = raked_share(df, frame, ch, year)
-            timings["raking"] = time.perf_counter() - t
-        est.seconds = time.perf_counter() - t0
-        out[ch] = est
-    synthetic = "study" in respondents and respondents["study"].astype(str).str.contains("SYNTHETIC").any()
-    return ExposureEstimate(year, len(respondents), out, synthetic=bool(synthetic))
+        timings["diagnostics"] += time.perf_counter() - t
+    est.diagnostics = diag.as_dict()
+    if diag.passed:
+        t = time.perf_counter()
+        post = mrp.poststratify(mrp.posterior_draws(idata), frame, year)
+        est.share = float(np.median(post["national"]))
+        est.lower90, est.upper90 = (float(v) for v in np.percentile(post["national"], [5, 95]))
+        est.provinces = {p: {"share": float(np.median(d)),
+                             "lower90": float(np.percentile(d, 5)),
+                             "upper90": float(np.percentile(d, 95))}
+                         for p, d in post["provinces"].items()}
+        timings["poststratification"] = time.perf_counter() - t
+    else:
+        est.refused_because = diag.problems
+    if raking:
+        t = time.perf_counter()
+        est.raking = raked_share(df, frame, key, year)
+        timings["raking"] = time.perf_counter() - t
+    est.seconds = time.perf_counter() - t0
+    return est

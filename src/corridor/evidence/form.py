@@ -1,7 +1,9 @@
 """The XLSForm of the evidence schema, in English and Korean, for KoboToolbox and ODK.
 
 Sheets follow the XLSForm standard (https://xlsform.org): ``survey`` (background, a repeat of
-channel exposure with one instance per channel, a repeat of device access, attitude items),
+channel exposure with one instance per channel, ending with the kinds of content seen through
+the channel (a ``select_multiple`` over the theme vocabulary), a repeat of device access,
+attitude items),
 ``choices`` and ``settings``. Field names are the schema's column names, so exports map onto
 the tables without a crosswalk; "don't know" and "refused" are answers of their own. The
 written workbook is compiled with ``pyxform`` before it is kept.
@@ -18,7 +20,7 @@ from corridor.evidence.vocabulary import (ATTITUDE_ITEMS, CHANNEL_LABELS, CHANNE
 from corridor.geo.names import PROVINCES, PROVINCES_KO
 
 FORM_ID = "corridor_evidence"
-FORM_VERSION = "2026.1"
+FORM_VERSION = "2026.2"
 EN, KO = "label::English (en)", "label::Korean (ko)"
 
 _CHOICES: dict[str, list[tuple[str, str, str]]] = {
@@ -54,6 +56,15 @@ _ATTITUDE_LABELS = {
                                 "외부 정보가 탈북 결심에 영향을 주었다."),
     "witnessed_punishment": ("I saw someone punished for outside media.", "외부 영상물 때문에 처벌받는 것을 보았다."),
 }
+
+
+def theme_choices() -> list[tuple[str, str, str]]:
+    """Choices of the content question: the vocabulary's themes, then other, don't know, refused."""
+    from corridor.themes import vocabulary
+
+    return [(t.code, t.en, t.ko) for t in vocabulary().themes] + [
+        ("other", "Other content", "기타 내용"), ("dont_know", "Don't know", "모름"),
+        ("refused", "Refused", "응답 거부")]
 
 
 def survey_rows() -> list[dict]:
@@ -94,6 +105,11 @@ def survey_rows() -> list[dict]:
           relevant="${ever} = 'yes'"),
         q("select_one likert", "trust", "I trusted it", "그 내용을 믿었다", relevant="${ever} = 'yes'"),
         q("select_one likert", "influence", "It changed my mind", "생각이 바뀌었다", relevant="${ever} = 'yes'"),
+        q("select_multiple theme", "themes",
+          "Which kinds of content did you see or hear by this channel (${channel})? Choose all that apply.",
+          "이 경로(${channel})로 어떤 내용을 보거나 들었습니까? 해당하는 것을 모두 고르십시오.",
+          relevant="${ever} = 'yes'", required="yes",
+          constraint="not((selected(., 'dont_know') or selected(., 'refused')) and count-selected(.) > 1)"),
         q("end_repeat", "", "", ""),
         q("begin_repeat", "device", "Devices", "기기"),
         q("select_one device", "device_name", "Device", "기기"),
@@ -122,7 +138,7 @@ def write_form(out: Path | str) -> Path:
         ws.append([row.get(c, "") for c in cols])
     ch = wb.create_sheet("choices")
     ch.append(["list_name", "name", EN, KO])
-    for list_name, items in _CHOICES.items():
+    for list_name, items in {**_CHOICES, "theme": theme_choices()}.items():
         for name, en, ko in items:
             ch.append([list_name, name, en, ko])
     st = wb.create_sheet("settings")

@@ -183,3 +183,60 @@ def influence_estimate(respondents: pd.DataFrame, *, items=None, channels=None, 
             except CorridorError as exc:
                 out["logit"][item] = {"not_shown_because": exc.message}
     return out
+
+
+THEME_CAVEAT = ("Per theme, exposure is to content of the theme through any channel the survey asked "
+                "about content for; the themes are fitted together, so each odds ratio is for one theme "
+                "with the others held fixed (dramas and news of South Korea often come together).")
+
+
+def influence_by_theme(respondents: pd.DataFrame, *, items=None, themes=None, channels=CHANNELS,
+                       seed: int = 0, min_answers: int = 50) -> dict:
+    """The Bayesian logit view of :func:`attitude_logit`, with exposure per content theme.
+
+    Exposure to theme t is the overall status of :func:`corridor.evidence.theme_answers.theme_answers`
+    (complete cases: a respondent with an unanswered channel or content question is left out of
+    the fit). ``themes`` defaults to the themes with at least ``min_answers`` known answers, at
+    least 5 % yes and 5 % no. Returns ``{"respondents", "items", "themes", "logit", "caveat"}``,
+    ``logit[item]["themes"][code]`` holding the odds ratio and its 90 % interval; the same
+    diagnostics gate and the same selection caveat as for channels.
+    """
+    from corridor.evidence.estimate import model_columns
+    from corridor.evidence.theme_answers import overall_key, theme_answers
+    from corridor.geo.names import BORDER_PROVINCES
+
+    df = model_columns(respondents)
+    df["border"] = df["province"].isin(BORDER_PROVINCES).astype(int)
+    answers = theme_answers(respondents, [c for c in channels if f"{c}_ever" in respondents], themes)
+    df = pd.concat([df, answers.frame], axis=1)
+    present_items = [i for i in ATTITUDE_ITEMS if i in df]
+    if items is None:
+        items = [i for i in present_items
+                 if pd.to_numeric(df[i], errors="coerce").between(1, 5).sum() >= min_answers]
+    for item in items:
+        if item not in df:
+            raise CorridorError("no such attitude column in the file", field="--item", value=item,
+                                hint="items: " + (", ".join(present_items) or "none in this file"))
+    if not items:
+        raise CorridorError(f"no attitude item has {min_answers} or more answers 1-5", field="respondents",
+                            hint="columns: " + ", ".join(ATTITUDE_ITEMS))
+    chosen = []
+    for code in answers.themes:
+        x = _binary(df[f"{overall_key(code)}_ever"]).dropna()
+        if len(x) >= min_answers and 0.05 <= x.mean() <= 0.95:
+            chosen.append(code)
+    if not chosen:
+        raise CorridorError("no theme has enough yes and no answers", field="respondents")
+    keys = [overall_key(c) for c in chosen]
+    out = {"respondents": len(df), "items": list(items), "themes": chosen,
+           "caveat": SELECTION_CAVEAT + " " + THEME_CAVEAT, "logit": {}}
+    for item in items:
+        try:
+            res = attitude_logit(df, item, keys, seed=seed)
+        except CorridorError as exc:
+            out["logit"][item] = {"not_shown_because": exc.message}
+            continue
+        res["themes"] = {key.split(":", 1)[1]: v for key, v in res.pop("channels").items()}
+        res["caveat"] = out["caveat"]
+        out["logit"][item] = res
+    return out

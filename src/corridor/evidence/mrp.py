@@ -75,21 +75,28 @@ class Cells:
     valid: dict[str, np.ndarray]      # channel -> n_j
 
 
-def aggregate_cells(respondents: pd.DataFrame, channels=CHANNELS) -> Cells:
+def aggregate_cells(respondents: pd.DataFrame, channels=CHANNELS, *,
+                    weights: dict[str, np.ndarray] | None = None) -> Cells:
     """Aggregate coded respondents to cells.
 
     ``respondents`` needs ``province_index``, ``female`` (0/1), ``urban`` (0/1), ``age_index``,
-    ``year_left`` and ``<channel>_ever`` in ``yes/no/dont_know/refused``.
+    ``year_left`` and ``<channel>_ever`` in ``yes/no/dont_know/refused``. ``weights`` (optional,
+    per channel, one per respondent, mean about 1) turn the counts into weighted counts
+    k_j = Σ w_i y_i and n_j = Σ w_i, a pseudo-likelihood (used for the inverse-probability
+    weights of :mod:`corridor.evidence.theme_answers`).
     """
     df = respondents[["province_index", "female", "urban", "age_index"]].copy()
     df["period_index"] = period_index(respondents["year_left"])
     df["trend_sum"] = trend(respondents["year_left"])
     df["trend2_sum"] = trend(respondents["year_left"]) ** 2
     df["count"] = 1
+    counts = {}
     for ch in channels:
         answer = respondents[f"{ch}_ever"]
-        df[f"{ch}__k"] = (answer == "yes").astype(int)
-        df[f"{ch}__n"] = answer.isin(["yes", "no"]).astype(int)
+        w = 1 if weights is None or ch not in weights else np.asarray(weights[ch], dtype=float)
+        counts[f"{ch}__k"] = (answer == "yes").astype(int) * w
+        counts[f"{ch}__n"] = answer.isin(["yes", "no"]).astype(int) * w
+    df = pd.concat([df, pd.DataFrame(counts, index=df.index)], axis=1)
     grouped = df.groupby(_CELL_KEYS, sort=True).sum().reset_index()
     cov = grouped[_CELL_KEYS].copy()
     cov["border"] = [int(PROVINCES[i] in BORDER_PROVINCES) for i in cov["province_index"]]

@@ -96,6 +96,33 @@ def province_map(est: ExposureEstimate):
     return fig
 
 
+def _share_cell(e) -> str:
+    if e.share is None:
+        return "withheld: " + html.escape("; ".join(e.refused_because))
+    return f"{e.share:.1%} [{e.lower90:.1%}, {e.upper90:.1%}]"
+
+
+def _themes_section(themes) -> str:
+    """A table of the share exposed to each content theme: overall, then per channel estimated."""
+    from corridor.themes import vocabulary
+
+    esc = html.escape
+    vocab = vocabulary()
+    chans = list(themes.by_channel)
+    head = "".join(f"<th>{esc(CHANNEL_LABELS[c][0])}</th>" for c in chans)
+    rows = []
+    for code, e in themes.overall.items():
+        raw = f"{e.raw_share:.1%}" if e.raw_share is not None else ""
+        per = "".join(f"<td>{_share_cell(themes.by_channel[c][code])}</td>" for c in chans)
+        rows.append(f"<tr><td>{esc(vocab.label(code, 'en'))} / {esc(vocab.label(code, 'ko'))}</td><td>{raw}</td>"
+                    f"<td><b>{_share_cell(e)}</b></td>{per}</tr>")
+    notes = "".join(f"<li><b>{esc(k)}</b>: {esc(v)}</li>" for k, v in themes.assumptions.items())
+    return (f"<h2>Exposure by content theme</h2><p>Theme vocabulary version {themes.vocabulary_version}; "
+            f"channels asked about their content: {esc(', '.join(themes.channels_asked))}.</p>"
+            f"<table><tr><th>Theme</th><th>Raw</th><th>MRP, any channel [90 %]</th>{head}</tr>"
+            f"{''.join(rows)}</table><ul>{notes}</ul>")
+
+
 def write_report(est: ExposureEstimate, out: Path | str, *, source: str = "") -> Path:
     """Write the HTML report of ``est`` to ``out`` (atomically)."""
     esc = html.escape
@@ -119,6 +146,7 @@ def write_report(est: ExposureEstimate, out: Path | str, *, source: str = "") ->
               "<code>corridor evidence synth</code>; nothing here describes real people.</p>"
               if est.synthetic else "")
     assumptions = "".join(f"<li><b>{esc(k)}</b>: {esc(v)}</li>" for k, v in est.assumptions.items())
+    themes_html = _themes_section(est.themes) if est.themes is not None else ""
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Exposure by channel, {est.year}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;color:#222}}
@@ -138,6 +166,7 @@ total, with 90 % intervals. The raw share is the plain share of "yes" among yes/
 <img alt="chart of raw, raked and MRP shares per channel" src="data:image/png;base64,{_png(channel_chart(est))}">
 <h2>By province</h2>
 {('<img alt="map of the share exposed per province" src="data:image/png;base64,' + _png(province_map(est)) + '">') if any(e.provinces for e in est.channels.values()) else '<p>No channel passed the diagnostics.</p>'}
+{themes_html}
 <h2>Assumptions</h2><ul>{assumptions}</ul>
 <h2>Published figures (external reference points, not comparable one to one)</h2>
 <table><tr><th>Study</th><th>Year</th><th>Sample</th><th>Channel</th><th>Figure</th><th>Source</th></tr>{pub_rows}</table>

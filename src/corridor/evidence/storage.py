@@ -19,7 +19,8 @@ from corridor.errors import CorridorError
 from corridor.evidence.canonical import CanonicalData, RowProblem
 from corridor.evidence.detail import (BACKGROUND, DEVICE_ITEMS, channel_column,
                                       device_column)
-from corridor.evidence.tables import Attitude, ChannelExposure, DeviceAccess, ImportBatch, Respondent, Study
+from corridor.evidence.tables import (Attitude, ChannelExposure, DeviceAccess, ImportBatch, Respondent, Study,
+                                      ThemeExposure)
 from corridor.evidence.vocabulary import ATTITUDE_ITEMS, CHANNELS, DEVICES
 from corridor.store import make_engine, session_scope, upgrade
 
@@ -73,7 +74,8 @@ def import_respondents(data: CanonicalData, *, study_id: str | None = None, url:
                 session.flush()
             batch = ImportBatch(study_id=study_id, source_file=data.source, source_format=source_format,
                                 form_id=form_id, form_version=form_version,
-                                imported_at=datetime.now(timezone.utc).replace(tzinfo=None), rows=len(df))
+                                imported_at=datetime.now(timezone.utc).replace(tzinfo=None), rows=len(df),
+                                themes_version=_themes_version(df, data.channels))
             session.add(batch)
             session.flush()
             for rec in df.to_dict("records"):
@@ -89,6 +91,7 @@ def import_respondents(data: CanonicalData, *, study_id: str | None = None, url:
                 r.exposures = [_exposure(rec, ch) for ch in data.channels]
                 r.devices = _devices(rec)
                 r.attitudes = _attitudes(rec)
+                r.themes = _themes(rec, data.channels)
                 session.add(r)
             session.flush()
             report.import_id = batch.id
@@ -129,6 +132,26 @@ def _exposure(rec: dict, ch: str) -> ChannelExposure:
                            frequency=get("frequency"), sources=get("sources"),
                            shared_n=_int_or_none(get("shared_n")), trust=trust, trust_answer=trust_answer,
                            influence=influence, influence_answer=influence_answer)
+
+
+def _themes(rec: dict, channels) -> list[ThemeExposure]:
+    """One row per content choice of each channel (``<channel>_themes``, already validated)."""
+    out = []
+    for ch in channels:
+        text = _value(rec.get(channel_column(ch, "themes")))
+        for code in (text or "").split():
+            out.append(ThemeExposure(channel=ch, theme=code))
+    return out
+
+
+def _themes_version(df: pd.DataFrame, channels) -> int | None:
+    """The vocabulary version, when the file holds content answers."""
+    cols = [channel_column(ch, "themes") for ch in channels if channel_column(ch, "themes") in df]
+    if not any(df[c].notna().any() for c in cols):
+        return None
+    from corridor.themes import vocabulary
+
+    return vocabulary().version
 
 
 def _devices(rec: dict) -> list[DeviceAccess]:
@@ -190,6 +213,11 @@ def load_respondents(*, study_id: str | None = None, url: str | None = None,
                         rec[channel_column(e.channel, "trust")] = _likert_text(e.trust, e.trust_answer)
                         rec[channel_column(e.channel, "influence")] = _likert_text(e.influence,
                                                                                      e.influence_answer)
+                    content: dict[str, list[str]] = {}
+                    for t in r.themes:
+                        content.setdefault(t.channel, []).append(t.theme)
+                    for ch, codes in content.items():
+                        rec[channel_column(ch, "themes")] = " ".join(codes)
                     for d in r.devices:
                         for item in DEVICE_ITEMS:
                             rec[device_column(d.device, item)] = getattr(d, item)

@@ -156,3 +156,127 @@ def add_attitudes(sample: pd.DataFrame, *, effect: float = 0.5, seed: int = 0) -
         latent = loading * view + rng.normal(0, 0.7, len(sample))
         out[item] = np.digitize(latent, [-1.2, -0.4, 0.4, 1.2]) + 1
     return out
+
+
+# --------------------------------------------------------------------------- content themes
+
+#: Probability that a person who saw or heard a channel met the theme through it, at 2010 in a
+#: reference province. Illustrative levels for SYNTHETIC data only, shaped after what the
+#: channels carry (dramas and films on DVD and USB, news and religion on radio and leaflets);
+#: a theme not listed here (an edited vocabulary) gets 0.15.
+_THEME_LEVEL: dict[str, dict[str, float]] = {
+    "radio": {"world_news": .60, "south_korea_news": .55, "north_korea_news": .50, "democracy_rights": .30,
+              "entertainment": .30, "religion": .15, "practical": .20, "family_messages": .10,
+              "testimonies": .20, "language_education": .10},
+    "tv": {"world_news": .35, "south_korea_news": .50, "north_korea_news": .15, "democracy_rights": .15,
+           "entertainment": .75, "religion": .05, "practical": .20, "family_messages": .03,
+           "testimonies": .10, "language_education": .10},
+    "dvd": {"world_news": .10, "south_korea_news": .40, "north_korea_news": .05, "democracy_rights": .05,
+            "entertainment": .90, "religion": .05, "practical": .05, "family_messages": .02,
+            "testimonies": .03, "language_education": .05},
+    "usb_sd": {"world_news": .15, "south_korea_news": .45, "north_korea_news": .08, "democracy_rights": .08,
+               "entertainment": .85, "religion": .08, "practical": .10, "family_messages": .05,
+               "testimonies": .08, "language_education": .10},
+    "mp3_mp4": {"world_news": .10, "south_korea_news": .30, "north_korea_news": .05, "democracy_rights": .05,
+                "entertainment": .85, "religion": .08, "practical": .05, "family_messages": .05,
+                "testimonies": .05, "language_education": .15},
+    "phone": {"world_news": .15, "south_korea_news": .40, "north_korea_news": .08, "democracy_rights": .06,
+              "entertainment": .70, "religion": .05, "practical": .25, "family_messages": .20,
+              "testimonies": .06, "language_education": .10},
+    "leaflet": {"world_news": .30, "south_korea_news": .40, "north_korea_news": .60, "democracy_rights": .50,
+                "entertainment": .02, "religion": .25, "practical": .10, "family_messages": .15,
+                "testimonies": .30, "language_education": .02},
+    "satellite": {"world_news": .50, "south_korea_news": .55, "north_korea_news": .20, "democracy_rights": .20,
+                  "entertainment": .70, "religion": .10, "practical": .20, "family_messages": .02,
+                  "testimonies": .10, "language_education": .10},
+    "word_of_mouth": {"world_news": .35, "south_korea_news": .55, "north_korea_news": .30,
+                      "democracy_rights": .10, "entertainment": .40, "religion": .05, "practical": .35,
+                      "family_messages": .20, "testimonies": .15, "language_education": .02},
+}
+
+
+@dataclass(frozen=True)
+class SyntheticThemeTruth:
+    """Known content of each channel: P(theme t | saw channel c), logit-additive per cell.
+
+    logit q_ct = level_ct + trend_ct · τ + province_ct[p]; with the channel's π_c of
+    :class:`SyntheticTruth`, exposure to t through c is π_c q_ct, and overall (channels and
+    themes drawn independently given the person's cell and year) 1 − Π_c (1 − π_c q_ct).
+    """
+
+    channels: SyntheticTruth
+    themes: tuple[str, ...]
+    level: np.ndarray        # (channels, themes), logit scale
+    trend: np.ndarray        # (channels, themes), per decade
+    province: np.ndarray     # (channels, themes, 10)
+
+    def conditional(self, ci: int, ti: int, province_index, year) -> np.ndarray:
+        """P(theme | saw the channel) for people of the given provinces and years."""
+        eta = (self.level[ci, ti] + self.trend[ci, ti] * trend(year)
+               + self.province[ci, ti][np.asarray(province_index)])
+        return 1.0 / (1.0 + np.exp(-eta))
+
+    def shares(self, year: int) -> dict[str, dict]:
+        """True shares exposed by ``year``: ``{"overall": {t: {"national", "provinces"}},
+        "by_channel": {c: {t: {"national"}}}}``."""
+        frame = poststrat_frame(year)
+        w = frame["population"].to_numpy()
+        prov = frame["province_index"].to_numpy()
+        pi = {ch: 1.0 / (1.0 + np.exp(-self.channels.logit(ch, prov, frame["female"], frame["urban"],
+                                                            frame["age_index"], year)))
+              for ch in CHANNELS}
+        overall, by_channel = {}, {ch: {} for ch in CHANNELS}
+        for ti, t in enumerate(self.themes):
+            none = np.ones(len(w))
+            for ci, ch in enumerate(CHANNELS):
+                p = pi[ch] * self.conditional(ci, ti, prov, year)
+                by_channel[ch][t] = {"national": float(p @ w / w.sum())}
+                none *= 1.0 - p
+            p_any = 1.0 - none
+            overall[t] = {"national": float(p_any @ w / w.sum()),
+                          "provinces": {PROVINCES[i]: float(p_any[prov == i] @ w[prov == i] / w[prov == i].sum())
+                                        for i in range(len(PROVINCES))}}
+        return {"overall": overall, "by_channel": by_channel}
+
+
+def draw_theme_truth(truth: SyntheticTruth, themes=None, *, seed: int | None = None) -> SyntheticThemeTruth:
+    """Draw the content of each channel around :data:`_THEME_LEVEL` (seeded from ``truth``)."""
+    from corridor.themes import vocabulary
+
+    themes = tuple(themes or vocabulary().codes)
+    rng = np.random.default_rng(10_000 + (truth.seed if seed is None else seed))
+    base = np.array([[_THEME_LEVEL[ch].get(t, 0.15) for t in themes] for ch in CHANNELS])
+    level = np.log(base / (1 - base)) + rng.normal(0, 0.3, base.shape)
+    slope = rng.normal(0, 0.3, base.shape)
+    province = rng.normal(0, 0.3, base.shape + (len(PROVINCES),))
+    return SyntheticThemeTruth(truth, themes, level, slope, province)
+
+
+def add_themes(sample: pd.DataFrame, theme_truth: SyntheticThemeTruth, *, seed: int = 0,
+               dont_know: float = 0.03, refused: float = 0.01) -> pd.DataFrame:
+    """Add ``<channel>_themes``: the content seen through each channel answered ``yes``.
+
+    For a respondent who answered ``yes``, each theme is drawn from the truth's q_ct (given the
+    province and year left); no theme gives ``other``. A share of the answers is then replaced
+    by ``dont_know`` or ``refused`` at random (ignorable non-response among the exposed). Other
+    answers leave the cell empty, as the form's skip logic does. Draws use their own random
+    stream, so the channel answers of :func:`draw_sample` are unchanged.
+    """
+    rng = np.random.default_rng(20_000 + seed)
+    out = sample.copy()
+    prov = np.array([PROVINCES.index(p) for p in out["province"]])
+    year = out["year_left"].to_numpy()
+    n = len(out)
+    for ci, ch in enumerate(CHANNELS):
+        col = f"{ch}_ever"
+        if col not in out:
+            continue
+        chosen = np.column_stack([rng.random(n) < theme_truth.conditional(ci, ti, prov, year)
+                                  for ti in range(len(theme_truth.themes))])
+        text = np.array([" ".join(t for t, on in zip(theme_truth.themes, row, strict=True) if on) or "other"
+                         for row in chosen], dtype=object)
+        u = rng.random(n)
+        text[u < dont_know + refused] = "refused"
+        text[u < dont_know] = "dont_know"
+        out[f"{ch}_themes"] = np.where(out[col].to_numpy() == "yes", text, None)
+    return out

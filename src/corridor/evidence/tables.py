@@ -14,7 +14,7 @@ from sqlalchemy import (Boolean, CheckConstraint, DateTime, ForeignKey, Integer,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from corridor.store.base import Base
+from corridor.store.base import ADDED_LATER, Base
 
 _ANSWER_CHECK = "IN ('yes', 'no', 'dont_know', 'refused')"
 
@@ -45,6 +45,10 @@ class ImportBatch(Base):
     form_version: Mapped[str | None] = mapped_column(String(60))
     imported_at: Mapped[datetime] = mapped_column(DateTime)
     rows: Mapped[int] = mapped_column(Integer)
+    #: Version of the theme vocabulary the content answers use (migration 0008_theme_exposure).
+    #: Added by migration 0008: left out of the audit's row hash while NULL (see ADDED_LATER).
+    themes_version: Mapped[int | None] = mapped_column(Integer, nullable=True,
+                                                       info={ADDED_LATER: "0008_theme_exposure"})
 
 
 class Respondent(Base):
@@ -79,6 +83,8 @@ class Respondent(Base):
                                                              cascade="all, delete-orphan")
     devices: Mapped[list[DeviceAccess]] = relationship(cascade="all, delete-orphan")
     attitudes: Mapped[list[Attitude]] = relationship(cascade="all, delete-orphan")
+    themes: Mapped[list[ThemeExposure]] = relationship(cascade="all, delete-orphan",
+                                                       order_by="ThemeExposure.id")
 
 
 class DeviceAccess(Base):
@@ -143,3 +149,21 @@ class Attitude(Base):
     item: Mapped[str] = mapped_column(String(40))
     value: Mapped[int | None] = mapped_column(Integer)
     answer: Mapped[str] = mapped_column(String(10), default="value")
+
+
+class ThemeExposure(Base):
+    """One answer to "which kinds of content did you see or hear" for one channel.
+
+    ``theme`` is a code of the theme vocabulary (:func:`corridor.themes.vocabulary`; the import
+    records its version), ``other`` (content outside the list), or the answer ``dont_know`` /
+    ``refused``; one row per choice. A channel seen with no row was not asked about its
+    content. Migration 0008_theme_exposure.
+    """
+
+    __tablename__ = "evidence_theme_exposure"
+    __table_args__ = (UniqueConstraint("respondent_id", "channel", "theme"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    respondent_id: Mapped[int] = mapped_column(ForeignKey("evidence_respondent.id", ondelete="CASCADE"),
+                                               index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    theme: Mapped[str] = mapped_column(String(40))

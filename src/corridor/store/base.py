@@ -25,8 +25,8 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-#: ``mapped_column(..., info={ADDED_LATER: "<migration>"})`` marks a nullable column added to an
-#: audited table after rows were already written: while it is NULL, the audit's row hash
+#: ``mapped_column(..., info={ADDED_LATER: "<migration>"})`` marks a column added to an audited
+#: table after rows were already written: while it is NULL (or an empty text), the audit's row hash
 #: (:func:`corridor.access.audit.row_hash`) leaves it out, so rows written before the migration
 #: keep their hash and ``corridor audit verify`` stays clean after an upgrade. A value written
 #: later is covered like every other column.
