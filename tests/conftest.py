@@ -41,8 +41,8 @@ def needs_shared(path: Path, name: str):
 #: a fine grid, a network time-out, the demo).
 TIERS: dict[str, str] = {
     "tests/assess/test_demo.py": "slow",
-    "tests/ops/test_backup.py": "slow",
     "tests/cli/test_geo_cli.py": "slow",
+    "tests/ops/test_backup.py": "slow",
     "tests/evidence/test_mrp.py": "fit",
     "tests/evidence/test_theme_estimate.py": "fit",
     "tests/evidence/test_themes.py::test_weighting_removes_the_follow_up_non_response_bias": "slow",

@@ -31,6 +31,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PASSPHRASE = "correct horse battery staple"
 LS = {"lon": 126.70, "lat": 37.90, "sound_power_db": 160}
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+#: Every test here uses a database (copies of one filled coalition): run again on PostgreSQL by CI.
+pytestmark = pytest.mark.db
 
 
 @pytest.fixture(autouse=True)
@@ -83,8 +85,7 @@ def files_dir(tmp_path):
     return tmp_path / "archive-files"
 
 
-@pytest.fixture()
-def source(db_url, files_dir):
+def _fill(url: str, files_dir: Path) -> dict:
     """A filled coalition: two organisations, accounts, campaigns with activities, an evidence
     import, an archive with a sealed identity, an interview and a stored file, and the audit log."""
     from corridor.access import members
@@ -96,8 +97,7 @@ def source(db_url, files_dir):
     from corridor.evidence.importing import read_any
     from corridor.evidence.storage import import_respondents
 
-    prepare_database(db_url)
-    engine = make_engine(db_url)
+    engine = make_engine(url)
     world = {"orgs": {}, "users": {}, "keys": {}}
     with session_scope(engine) as s:
         for key, name in (("A", "Free Voice"), ("B", "Sky Letters")):
@@ -128,11 +128,46 @@ def source(db_url, files_dir):
         records.add_media(s, interviewer, iv, kind="audio", filename="iv.ogg", sha256=stored.sha256,
                           size_bytes=stored.size_bytes, stored=True)
     data, fmt, _ = read_any(ROOT / "examples" / "evidence" / "synthetic-survey.csv")
-    import_respondents(data, url=db_url, source_format=fmt)
-    world["engine"] = engine
-    world["url"] = db_url
-    yield world
+    import_respondents(data, url=url, source_format=fmt)
     engine.dispose()
+    return world
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory, _isolated_dirs):
+    """One filled coalition per test module, kept as a template (filling it takes seconds: the
+    archive keys and the evidence import), with its file store. Each test gets a copy."""
+    from argon2 import PasswordHasher
+
+    from corridor.access import accounts
+    from corridor.archive import sealing
+    from tests.databases import make_template
+
+    folder = tmp_path_factory.mktemp("filled")
+    with pytest.MonkeyPatch.context() as mp:      # the cheap hashes of fast_argon2 and fast_kdf
+        mp.setattr(accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+        defaults = sealing.passphrase_encrypt.__kwdefaults__
+        mp.setitem(defaults, "opslimit", nacl.pwhash.argon2id.OPSLIMIT_MIN)
+        mp.setitem(defaults, "memlimit", nacl.pwhash.argon2id.MEMLIMIT_MIN)
+        url = make_template(folder)
+        world = _fill(url, folder / "archive-files")
+    yield {"url": url, "world": world, "files": folder / "archive-files"}
+    drop_database(url)
+
+
+@pytest.fixture()
+def source(filled, files_dir, tmp_path):
+    """A copy of the filled coalition (database and file store) for one test."""
+    import shutil
+
+    from tests.databases import migrated_database_url
+
+    url = migrated_database_url(filled["url"], tmp_path)
+    shutil.copytree(filled["files"], files_dir)
+    engine = make_engine(url)
+    yield {**filled["world"], "engine": engine, "url": url}
+    engine.dispose()
+    drop_database(url)
 
 
 def _rows(url: str) -> dict[str, list[tuple]]:
