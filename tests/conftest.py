@@ -43,6 +43,11 @@ TIERS: dict[str, str] = {
     "tests/assess/test_demo.py": "slow",
     "tests/cli/test_geo_cli.py": "slow",
     "tests/ops/test_backup.py": "slow",
+    "tests/channels/test_contract.py::test_a_coverage_carries_its_model_version_and_assumptions[satellite-koreasat-116e]":
+        "slow",
+    "tests/archive/test_consent.py::test_each_consent_allows_its_own_use_only": "slow",
+    "tests/archive/test_backup.py::test_damaged_backup_fails_cleanly_and_leaves_the_archive_untouched": "slow",
+    "tests/cli/test_locale.py::test_a_korean_locale_makes_channel_commands_answer_in_korean": "slow",
     "tests/evidence/test_mrp.py": "fit",
     "tests/evidence/test_theme_estimate.py": "fit",
     "tests/evidence/test_themes.py::test_weighting_removes_the_follow_up_non_response_bias": "slow",
