@@ -141,11 +141,13 @@ def _interview_page(request, s, ident, clerk, public_id, *, error=None, status_c
         iv = records.get_interview(s, clerk, public_id)
     except NotFound:
         return _not_found(request, ident)
+    from corridor.themes import vocabulary
+
     person = records.person_of(s, iv)
     consents = records.consents_of(s, person)
     return render(request, "archive/interview.html", status_code=status_code, **_common(
         ident, request.state.lang, iv=iv, person=person, consents=consents, events=records.events_of(s, iv),
-        exposures=records.exposures_of(s, iv), error=error,
+        exposures=records.exposures_of(s, iv), theme_codes=vocabulary().codes, error=error,
         reviews={tr.lang: records.current_review(s, tr) for tr in iv.transcripts},
         can_code=clerk.may(ArchiveAction.CODE, iv.org_id), can_review=clerk.may(ArchiveAction.REVIEW, iv.org_id),
         can_export=clerk.may(ArchiveAction.EXPORT, iv.org_id), can_unseal=clerk.may(ArchiveAction.UNSEAL, iv.org_id)))
@@ -196,7 +198,8 @@ async def add_exposure(public_id: str, request: Request, s: Session = DB):
         with s.begin_nested():
             records.add_exposure(s, clerk, iv, channel=form.get("channel", ""), year=form.get("year") or None,
                                  source=form.get("source", ""), influence=form.get("influence") or None,
-                                 segment=form.get("segment") or None)
+                                 segment=form.get("segment") or None,
+                                 themes=[k.removeprefix("theme-") for k in form if k.startswith("theme-")])
     except NotFound:
         return _not_found(request, ident)
     except (CorridorError, Forbidden) as exc:

@@ -141,13 +141,22 @@ def code_segments(s: Session, clerk: Clerk, iv: ArchiveInterview, refs: Iterable
 
 
 def add_exposure(s: Session, clerk: Clerk, iv: ArchiveInterview, *, channel: str, year: int | str | None = None,
-                 source: str = "", influence: int | str | None = None, segment: str | None = None) -> ArchiveExposure:
+                 source: str = "", influence: int | str | None = None, segment: str | None = None,
+                 themes=None) -> ArchiveExposure:
+    """Code what outside media the witness saw: the channel, the year, the source, its influence
+    (1–5) and the content themes they describe (codes of :mod:`corridor.themes`, a list or text;
+    no shares: a testimony tells what was seen, not how much of it)."""
     from corridor.evidence.vocabulary import CHANNELS
+    from corridor.themes import UNKNOWN, parse_themes
 
     _require(clerk, ArchiveAction.CODE, iv.org_id)
     if channel not in CHANNELS:
         raise CorridorError("not an evidence channel", field="channel", value=channel, hint=", ".join(CHANNELS))
     thesaurus.check_code("media_source", source, field="source", optional=True)
+    coded = parse_themes(themes, field="themes")
+    if any(share is not None for share in coded.values()):
+        raise CorridorError("a testimony's themes take no shares", field="themes",
+                            value="; ".join(f"{c}:{v:g}" for c, v in coded.items() if v is not None))
     infl = None
     if influence not in (None, ""):
         try:
@@ -158,7 +167,8 @@ def add_exposure(s: Session, clerk: Clerk, iv: ArchiveInterview, *, channel: str
             raise CorridorError("must be 1 to 5", field="influence", value=influence)
     seg_ids = _segment_ids(iv, [segment]) if segment else []
     e = ArchiveExposure(interview_id=iv.id, channel=channel, year=_year(year, "year", 1945, 2100),
-                        source=source or "", influence=infl, segment_id=seg_ids[0] if seg_ids else None)
+                        source=source or "", influence=infl, segment_id=seg_ids[0] if seg_ids else None,
+                        themes=" ".join(code for code in coded if code != UNKNOWN))
     s.add(e)
     s.flush()
     _audit(s, clerk, iv.org_id, "archive.exposure.add", "archive_interview", iv.public_id, after=_state(e))
