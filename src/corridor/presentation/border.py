@@ -148,11 +148,12 @@ def exposure_chart(data: dict, out: Path | str, *, lang: str = "en",
         par.plot([scale(s["lower90"]), scale(s["upper90"])], [i - 0.15, i - 0.15], color="#08519c", lw=4,
                  solid_capstyle="butt")
         par.plot(scale(s["median"]), i - 0.15, "o", color="white", mec="#08519c", ms=5)
-        par.text(1.02, i, f"{s['median']:.3g}  ({s['lower90']:.3g}–{s['upper90']:.3g})", fontsize=7, va="center")
+        # right of the prior's bounds (0.5/9 beyond its 95 %), where a posterior bar can reach
+        par.text(1.09, i, f"{s['median']:.3g}  ({s['lower90']:.3g}–{s['upper90']:.3g})", fontsize=7, va="center")
     par.plot([], [], color="#bdbdbd", lw=4, label=_("prior, 90%"))
     par.plot([], [], color="#08519c", lw=4, label=_("posterior, 90% (median: dot)"))
     par.set_yticks(range(len(names)), names, fontsize=7.5)
-    par.set_xlim(-0.25, 1.35)
+    par.set_xlim(-0.25, 1.42)
     par.set_xticks([0, 1], [_("prior 5%"), _("prior 95%")], fontsize=7)
     par.invert_yaxis()
     par.legend(fontsize=7, loc="upper right", bbox_to_anchor=(1.0, -0.06), frameon=False, ncol=2)
