@@ -16,6 +16,7 @@ and then serves the dashboard (unless ``--no-serve``).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 from collections.abc import Callable
@@ -75,8 +76,8 @@ def build_ledger(url: str, *, progress: Progress = lambda _m: None) -> tuple[str
     """
     from corridor.access import members
     from corridor.access.rules import Actor, Role, Visibility
-    from corridor.coalition import ledger
     from corridor.access.setup import prepare_database
+    from corridor.coalition import ledger
     from corridor.store import make_engine
     from corridor.store.engine import session_scope
 
@@ -118,10 +119,19 @@ def _date(value) -> date | None:
 
 
 def synthetic_survey(n: int = DEMO_RESPONDENTS, seed: int = 0):
-    """A SYNTHETIC survey biased like arrivals, with attitude items; canonical columns + items."""
-    from corridor.evidence.synth import add_attitudes, draw_sample, draw_truth
+    """A SYNTHETIC survey biased like arrivals, with attitude items and the content seen on each
+    channel (themes); canonical columns + items."""
+    from corridor.evidence.synth import (
+        add_attitudes,
+        add_themes,
+        draw_sample,
+        draw_theme_truth,
+        draw_truth,
+    )
 
-    sample = draw_sample(draw_truth(seed), n, seed=seed)
+    truth = draw_truth(seed)
+    sample = draw_sample(truth, n, seed=seed)
+    sample = add_themes(sample, draw_theme_truth(truth), seed=seed)
     return add_attitudes(sample, effect=0.5, seed=seed + 1)
 
 
@@ -147,7 +157,9 @@ def demo_evidence(url: str, *, seed: int = 0, progress: Progress = lambda _m: No
     import_respondents(data, study_id="demo SYNTHETIC survey", url=url)
     from corridor.assess.coverages import source_fingerprint
 
-    key = source_fingerprint("corridor.evidence", "corridor.assess") + f"-{seed}-{DEMO_RESPONDENTS}"
+    demo_source = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:8]   # what the demo fits
+    key = (source_fingerprint("corridor.evidence", "corridor.assess") + f"-{demo_source}-{seed}-"
+           f"{DEMO_RESPONDENTS}")
     cached = cache_dir() / "demo" / f"evidence-{key}.json"
     if cached.exists():
         return Evidence.from_dict(json.loads(cached.read_text(encoding="utf-8")))
@@ -165,10 +177,15 @@ def fit_evidence(respondents, survey_with_items, *, year: int = 2019, item: str 
     from corridor.assess.engine import Evidence
     from corridor.evidence.estimate import estimate_exposure, model_columns
     from corridor.evidence.influence import attitude_logit
+    from corridor.evidence.theme_estimate import estimate_themes
     from corridor.geo.names import BORDER_PROVINCES
 
     est = estimate_exposure(respondents, year, channels=channels, raking=False,
                             progress=lambda m: progress(f"evidence: exposure, {m}"))
+    # The share exposed to each content theme, any channel (one fit per theme, fewer draws than a
+    # report would use: the demo shows the survey check beside each theme's modelled share).
+    est.themes = estimate_themes(respondents, year, by_channel=False, raking=False, draws=300, tune=300,
+                                 progress=lambda m: progress(f"evidence: themes, {m}"))
     progress("evidence: influence")
     df = model_columns(survey_with_items.assign(urban=survey_with_items["urban"] == "urban"))
     df["border"] = df["province"].isin(BORDER_PROVINCES).astype(int)

@@ -174,6 +174,12 @@ def test_the_demo_answers_by_theme_each_person_once(demo, assessed):
     themes = full["themes"]
     assert len([c for c in themes if c != "unknown"]) >= 4
     assert set(assessed["themes"]) == set(themes)
+    # the SYNTHETIC survey measures every theme: each sits beside its check
+    checked = [code for code, v in themes.items() if v.get("evidence")]
+    assert len(checked) >= 4
+    for code in checked:
+        ev = themes[code]["evidence"]
+        assert 0 <= ev["surveyed_share"]["lower90"] <= ev["surveyed_share"]["median"] <= ev["surveyed_share"]["upper90"] <= 1
     carriers = {}
     for row in full["activities"]:
         for code in row.get("themes") or {}:
