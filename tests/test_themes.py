@@ -51,3 +51,9 @@ def test_an_edited_vocabulary_is_used_and_a_broken_one_is_named(tmp_path, monkey
     with pytest.raises(CorridorError) as err:
         themes.vocabulary()
     assert err.value.source == "broken.yaml" and err.value.field == "version"
+
+
+def test_a_code_the_vocabulary_no_longer_has_is_shown_as_it_is():
+    v = themes.vocabulary()
+    assert v.label("religion", "ko") == "종교" and v.label("unknown", "en") == "Unknown"
+    assert v.label("farming", "ko") == "farming"          # from an edited, earlier vocabulary

@@ -65,9 +65,14 @@ class Vocabulary:
         raise KeyError(code)
 
     def label(self, code: str, lang: str = "en") -> str:
+        """The theme's label in ``lang``; a code this vocabulary does not have (one of an
+        earlier version, still in a record) is shown as it is."""
         if code == UNKNOWN:
             return "알 수 없음" if lang == "ko" else "Unknown"
-        return self.get(code).label(lang)
+        try:
+            return self.get(code).label(lang)
+        except KeyError:
+            return code
 
 
 _FIELDS = ("code", "en", "ko", "definition_en", "definition_ko")

@@ -28,6 +28,7 @@ from corridor.assess.results import (
     province_matrix,
     reach_and_cost,
     theme_figures,
+    times_run,
 )
 from corridor.channels import get_channel
 from corridor.channels.base import shared_value_problem
@@ -148,7 +149,7 @@ def channel_union(a: Assessment, channel: str, times: dict[str, float] | None = 
     for it in a.items:
         if it.activity.channel != channel:
             continue
-        n = 1.0 if times is None else float(times.get(it.activity.id, 1.0))
+        n = times_run(it, times)
         if n <= 0:
             continue
         p = a.activity_prob(it.activity.id)

@@ -73,7 +73,7 @@ def influence(a: Assessment, channel: str, reached: np.ndarray) -> dict | None:
 def cost_of(items: Iterable[Item], times: dict[str, float] | None) -> tuple[float, int]:
     total, missing = 0.0, 0
     for it in items:
-        n = 1.0 if times is None else float(times.get(it.activity.id, 1.0))
+        n = times_run(it, times)
         if n <= 0:
             continue
         if it.cost_usd is None:
@@ -88,7 +88,7 @@ def group_probability(a: Assessment, members: list[Item], times: dict[str, float
     same combination rules as the channels (see :func:`group_reach`); None for no activity."""
     by_channel: dict[str, combine.Accumulator] = defaultdict(combine.Accumulator)
     for it in members:
-        n = 1.0 if times is None else float(times.get(it.activity.id, 1.0))
+        n = times_run(it, times)
         if n <= 0:
             continue
         p = a.activity_prob(it.activity.id)
@@ -188,7 +188,7 @@ def figures(a: Assessment, present: list[str], pop64, prov_m, prov_pop, times) -
         modelled = np.sort(combine.people(a.channel_model_prob[ch], pop64))
         iv, mv = interval(reached), interval(modelled)
         cost, missing = cost_of(members, times)
-        active = [it for it in members if times is None or float(times.get(it.activity.id, 1.0)) > 0]
+        active = [it for it in members if times_run(it, times) > 0]
         entry = {**reach_and_cost(iv, cost), "activities": len(active), "activities_without_cost": missing,
                  **flat("modelled", mv), "share_of_population": iv["median"] / total_pop,
                  "overlap_rho": a.rho(ch), "evidence": comparison.get(ch)}
@@ -262,7 +262,7 @@ def activity_figures(a: Assessment, pop64, times) -> list[dict]:
         ratio[ch] = np.where(mod > 0, cal / np.where(mod > 0, mod, 1.0), 1.0)
     for it in a.items:
         ch = it.activity.channel
-        n = 1.0 if times is None else float(times.get(it.activity.id, 1.0))
+        n = times_run(it, times)
         p = a.activity_prob(it.activity.id)
         if n != 1.0:
             p = combine.repeat(p, n, a.rho(ch)) if n > 0 else np.zeros_like(p)
@@ -292,7 +292,7 @@ def hours(a: Assessment, times) -> list[dict]:
     for it in a.items:
         if it.activity.channel != "radio":
             continue
-        if times is not None and float(times.get(it.activity.id, 1.0)) <= 0:
+        if times_run(it, times) <= 0:
             continue
         meta = a.meta.get(it.activity.id, {})
         hours = meta.get("hours") or []

@@ -221,7 +221,7 @@ def print_themes(themes: dict, *, lang: str = "en") -> None:
     checks = {None: _("agrees"), "model_above_survey": _("model higher"), "survey_above_model": _("survey higher")}
     for code, v in themes.items():
         ev = v.get("evidence")
-        t.add_row(vocab.label(code, lang) if code in (*vocab.codes, "unknown") else code, _n(v["reached_median"]),
+        t.add_row(vocab.label(code, lang), _n(v["reached_median"]),
                   f"{_short(v['reached_lower90'])}–{_short(v['reached_upper90'])}", _usd(v["cost_usd"]),
                   str(v["activities"]), "–" if not ev else checks[ev["disagreement"]])
     console.print(t)

@@ -275,13 +275,7 @@ def influence(
             console.print(f"  SEM path exposure -> outside view: {sem['path_exposure_to_outside_view']:.3f} "
                           f"[{sem['lower90']:.3f}, {sem['upper90']:.3f}] (90 %), p = {sem['p_value']:.3g}, "
                           f"n = {sem['n']}, CFI {sem['cfi']:.2f}, RMSEA {sem['rmsea']:.3f}")
-    for it, res in (result.get("logit") or {}).items():
-        if "not_shown_because" in res:
-            console.print(f"  {it}: withheld ({res['not_shown_because']})")
-            continue
-        console.print(f"  {it} (agree = 4-5; n = {res['n']}): odds ratio if exposed [90 %]")
-        for ch, v in res["channels"].items():
-            console.print(f"    {ch:14s} {v['odds_ratio']:5.2f} [{v['lower90']:.2f}, {v['upper90']:.2f}]")
+    _print_odds(result.get("logit") or {}, "channels", 14)
     console.print(f"[yellow]Caveat:[/] {result['caveat']}")
 
 
@@ -302,11 +296,16 @@ def _influence_by_theme(respondents: Path, items, seed: int, as_json: bool) -> N
         console.print("[bold red]SYNTHETIC DATA[/]")
     console.print(f"[bold]Content themes and attitudes[/] ({result['respondents']} respondents; themes "
                   f"{', '.join(result['themes'])}; items {', '.join(result['items'])})")
-    for it, res in result["logit"].items():
+    _print_odds(result["logit"], "themes", 20)
+    console.print(f"[yellow]Caveat:[/] {result['caveat']}")
+
+
+def _print_odds(logit: dict, by: str, width: int) -> None:
+    """Each attitude item's odds ratios if exposed, per channel or per theme (``by``)."""
+    for it, res in logit.items():
         if "not_shown_because" in res:
             console.print(f"  {it}: withheld ({res['not_shown_because']})")
             continue
         console.print(f"  {it} (agree = 4-5; n = {res['n']}): odds ratio if exposed [90 %]")
-        for code, v in res["themes"].items():
-            console.print(f"    {code:20s} {v['odds_ratio']:5.2f} [{v['lower90']:.2f}, {v['upper90']:.2f}]")
-    console.print(f"[yellow]Caveat:[/] {result['caveat']}")
+        for name, v in res[by].items():
+            console.print(f"    {name:{width}s} {v['odds_ratio']:5.2f} [{v['lower90']:.2f}, {v['upper90']:.2f}]")

@@ -100,6 +100,16 @@ def model_columns(respondents: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def check_estimable(respondents: pd.DataFrame, year: int) -> None:
+    """An estimate for ``year`` needs respondents, and some who left within 5 years of it."""
+    if len(respondents) == 0:
+        raise CorridorError("no respondents to estimate from", field="respondents", value=0)
+    years = respondents["year_left"]
+    if year < years.min() - 5 or year > years.max() + 5:
+        raise CorridorError(f"no respondent left within 5 years of it (they left "
+                            f"{years.min()}–{years.max()})", field="--year", value=year)
+
+
 def estimate_exposure(respondents: pd.DataFrame, year: int = 2019, *, channels=CHANNELS,
                       draws: int = 500, tune: int = 400, seed: int = 0, raking: bool = True,
                       compiled=None, retry: bool = True,
@@ -114,12 +124,7 @@ def estimate_exposure(respondents: pd.DataFrame, year: int = 2019, *, channels=C
     is withheld and the reasons are given. ``ChannelEstimate.timings`` gives the seconds spent
     sampling (first and second attempt), on diagnostics, post-stratification and raking.
     """
-    if len(respondents) == 0:
-        raise CorridorError("no respondents to estimate from", field="respondents", value=0)
-    years = respondents["year_left"]
-    if year < years.min() - 5 or year > years.max() + 5:
-        raise CorridorError(f"no respondent left within 5 years of it (they left "
-                            f"{years.min()}–{years.max()})", field="--year", value=year)
+    check_estimable(respondents, year)
     df = model_columns(respondents)
     frame = poststrat_frame(year)
     cells = mrp.aggregate_cells(df, channels)

@@ -146,17 +146,7 @@ def influence_estimate(respondents: pd.DataFrame, *, items=None, channels=None, 
 
     df = model_columns(respondents)
     df["border"] = df["province"].isin(BORDER_PROVINCES).astype(int)
-    present_items = [i for i in ATTITUDE_ITEMS if i in df]
-    if items is None:
-        items = [i for i in present_items
-                 if pd.to_numeric(df[i], errors="coerce").between(1, 5).sum() >= min_answers]
-    for item in items:
-        if item not in df:
-            raise CorridorError("no such attitude column in the file", field="--item", value=item,
-                                hint="items: " + (", ".join(present_items) or "none in this file"))
-    if not items:
-        raise CorridorError(f"no attitude item has {min_answers} or more answers 1-5", field="respondents",
-                            hint="columns: " + ", ".join(ATTITUDE_ITEMS))
+    items = _items_to_fit(df, items, min_answers)
     if channels is None:
         channels = []
         for ch in CHANNELS:
@@ -185,6 +175,23 @@ def influence_estimate(respondents: pd.DataFrame, *, items=None, channels=None, 
     return out
 
 
+def _items_to_fit(df: pd.DataFrame, items, min_answers: int) -> list[str]:
+    """The attitude items to relate to exposure: ``items`` when given (each must be a column),
+    else every item with at least ``min_answers`` answers 1-5; an error when there are none."""
+    present_items = [i for i in ATTITUDE_ITEMS if i in df]
+    if items is None:
+        items = [i for i in present_items
+                 if pd.to_numeric(df[i], errors="coerce").between(1, 5).sum() >= min_answers]
+    for item in items:
+        if item not in df:
+            raise CorridorError("no such attitude column in the file", field="--item", value=item,
+                                hint="items: " + (", ".join(present_items) or "none in this file"))
+    if not items:
+        raise CorridorError(f"no attitude item has {min_answers} or more answers 1-5", field="respondents",
+                            hint="columns: " + ", ".join(ATTITUDE_ITEMS))
+    return list(items)
+
+
 THEME_CAVEAT = ("Per theme, exposure is to content of the theme through any channel the survey asked "
                 "about content for; the themes are fitted together, so each odds ratio is for one theme "
                 "with the others held fixed (dramas and news of South Korea often come together).")
@@ -209,17 +216,7 @@ def influence_by_theme(respondents: pd.DataFrame, *, items=None, themes=None, ch
     df["border"] = df["province"].isin(BORDER_PROVINCES).astype(int)
     answers = theme_answers(respondents, [c for c in channels if f"{c}_ever" in respondents], themes)
     df = pd.concat([df, answers.frame], axis=1)
-    present_items = [i for i in ATTITUDE_ITEMS if i in df]
-    if items is None:
-        items = [i for i in present_items
-                 if pd.to_numeric(df[i], errors="coerce").between(1, 5).sum() >= min_answers]
-    for item in items:
-        if item not in df:
-            raise CorridorError("no such attitude column in the file", field="--item", value=item,
-                                hint="items: " + (", ".join(present_items) or "none in this file"))
-    if not items:
-        raise CorridorError(f"no attitude item has {min_answers} or more answers 1-5", field="respondents",
-                            hint="columns: " + ", ".join(ATTITUDE_ITEMS))
+    items = _items_to_fit(df, items, min_answers)
     chosen = []
     for code in answers.themes:
         x = _binary(df[f"{overall_key(code)}_ever"]).dropna()

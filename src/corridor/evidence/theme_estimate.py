@@ -13,9 +13,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from corridor.errors import CorridorError
 from corridor.evidence import mrp
-from corridor.evidence.estimate import ChannelEstimate, fit_share, is_synthetic, model_columns
+from corridor.evidence.estimate import (
+    ChannelEstimate,
+    check_estimable,
+    fit_share,
+    is_synthetic,
+    model_columns,
+)
 from corridor.evidence.frame import poststrat_frame
 from corridor.evidence.theme_answers import channel_key, overall_key, theme_answers
 from corridor.evidence.vocabulary import CHANNELS
@@ -79,12 +84,7 @@ def estimate_themes(respondents: pd.DataFrame, year: int = 2019, *, channels=CHA
     (4 chains × ``draws`` after ``tune``), gated by the same diagnostics; a share that fails the
     gate is withheld with its reasons. Seeds: ``seed + 1000 + k`` for the k-th fit.
     """
-    if len(respondents) == 0:
-        raise CorridorError("no respondents to estimate from", field="respondents", value=0)
-    years = respondents["year_left"]
-    if year < years.min() - 5 or year > years.max() + 5:
-        raise CorridorError(f"no respondent left within 5 years of it (they left "
-                            f"{years.min()}–{years.max()})", field="--year", value=year)
+    check_estimable(respondents, year)
     vocab = vocabulary()
     themes = tuple(themes or vocab.codes)
     answers = theme_answers(respondents, [c for c in channels if f"{c}_ever" in respondents], themes)

@@ -19,7 +19,6 @@ import pandas as pd  # noqa: E402
 from matplotlib.colors import LogNorm  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
-from corridor.atomic import atomic_path  # noqa: E402
 from corridor.channels.balloon.legal import LEGAL_NOTICE_SHORT  # noqa: E402
 from corridor.geo import sources  # noqa: E402
 from corridor.i18n import gettext  # noqa: E402
@@ -122,10 +121,7 @@ def _finish(fig, out, title: str, subtitle: str, notes: list[str], lang: str = "
              fontweight="bold")
     fig.text(0.02, 0.010, f"{sources.ATTRIBUTION} · {gettext(lang, TERRAIN_CREDIT)}", fontsize=6.2,
              color=basemap.MUTED, va="bottom")
-    with atomic_path(out) as tmp:
-        fig.savefig(tmp, format="png", dpi=150)
-    plt.close(fig)
-    return Path(out)
+    return basemap.save_png(fig, out, dpi=150)
 
 
 def windows_chart(out: Path | str, table: pd.DataFrame, *, title: str, subtitle: str,
@@ -164,7 +160,4 @@ def windows_chart(out: Path | str, table: pd.DataFrame, *, title: str, subtitle:
     fig.text(0.02, 0.010, _("Boundaries: Natural Earth. Wind source: see the subtitle.") + " " + _(TERRAIN_CREDIT),
              fontsize=6.2,
              color=basemap.MUTED, va="bottom")
-    with atomic_path(out) as tmp:
-        fig.savefig(tmp, format="png", dpi=150)
-    plt.close(fig)
-    return Path(out)
+    return basemap.save_png(fig, out, dpi=150)

@@ -52,6 +52,15 @@ def _fonts() -> None:
     plt.rcParams["axes.unicode_minus"] = False
 
 
+def save_png(fig, out: Path | str, *, dpi: int = 150) -> Path:
+    """Write ``fig`` to ``out`` as PNG, whole or not at all (:func:`corridor.atomic.atomic_path`),
+    and close it."""
+    with atomic_path(out) as tmp:
+        fig.savefig(tmp, format="png", dpi=dpi)
+    plt.close(fig)
+    return Path(out)
+
+
 def to_xy(lon, lat):
     return Transformer.from_crs(sources.WGS84, sources.PROJECTED, always_xy=True).transform(lon, lat)
 
@@ -295,7 +304,4 @@ def finish(ctx: MapContext, out: Path | str, *, title: str, subtitle: str, notes
         y -= 0.022
     fig.text(0.02, 0.008, sources.ATTRIBUTION, fontsize=6.5, color=MUTED, va="bottom")
     fit_labels(ax, ctx.labels)
-    with atomic_path(out) as tmp:
-        fig.savefig(tmp, format="png", dpi=150)
-    plt.close(fig)
-    return Path(out)
+    return save_png(fig, out, dpi=150)

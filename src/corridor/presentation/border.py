@@ -84,7 +84,6 @@ def exposure_chart(data: dict, out: Path | str, *, lang: str = "en",
     """
     import matplotlib.pyplot as plt
 
-    from corridor.atomic import atomic_path
     from corridor.geo.names import PROVINCES_KO
     from corridor.presentation import formatting
 
@@ -167,10 +166,7 @@ def exposure_chart(data: dict, out: Path | str, *, lang: str = "en",
     fig.text(0.1, 0.02, _("Left: national and provincial shares; the published points come from samples of mostly "
                           "border provinces, so compare them on the right, where the model predicts each survey."),
              fontsize=7.5, color="#555555", va="bottom")
-    with atomic_path(out) as tmp:
-        fig.savefig(tmp, format="png", dpi=150)
-    plt.close(fig)
-    return Path(out)
+    return basemap.save_png(fig, out, dpi=150)
 
 
 def _years(span: list[int]) -> str:
@@ -193,7 +189,6 @@ def pair_plot(theta: dict[str, np.ndarray], out: Path | str, *, names: list[str]
     diagonal: what the data cannot separate shows as ridges."""
     import matplotlib.pyplot as plt
 
-    from corridor.atomic import atomic_path
 
     _ = _translator(lang)
     basemap._fonts()
@@ -218,7 +213,4 @@ def pair_plot(theta: dict[str, np.ndarray], out: Path | str, *, names: list[str]
                 ax.set_ylabel(("log10 " if a in log else "") + a, fontsize=6.5)
     fig.suptitle(title or _("Posterior draws, every pair"), fontsize=11, fontweight="bold")
     fig.tight_layout()
-    with atomic_path(out) as tmp:
-        fig.savefig(tmp, format="png", dpi=120)
-    plt.close(fig)
-    return Path(out)
+    return basemap.save_png(fig, out, dpi=120)

@@ -87,7 +87,6 @@ def channel_chart(a: Assessment, out: Path | str, *, lang: str = "en") -> Path:
     """People reached per channel (median, 90% interval) and the coalition, as a bar chart."""
     import matplotlib.pyplot as plt
 
-    from corridor.atomic import atomic_path
 
     basemap._fonts()
     _ = lambda m: gettext(lang, m)
@@ -107,10 +106,7 @@ def channel_chart(a: Assessment, out: Path | str, *, lang: str = "en") -> Path:
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(_("People reached per channel"), loc="left", fontsize=11, fontweight="bold")
     fig.tight_layout()
-    with atomic_path(out) as tmp:
-        fig.savefig(tmp, format="png", dpi=150)
-    plt.close(fig)
-    return Path(out)
+    return basemap.save_png(fig, out, dpi=150)
 
 
 #: The dashboard's figures: name -> the function of this module that draws it.

@@ -20,7 +20,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-from corridor.atomic import atomic_path
 from corridor.channels.radio import eibi
 from corridor.channels.radio.landscape import (
     DEFAULT_POWER_KW,
@@ -166,7 +165,4 @@ def landscape_maps(grid, landscape: Landscape, out: Path | str, lang: str = "en"
         y -= 0.02
     fig.text(0.015, 0.006, f"{eibi.ATTRIBUTION} · {sources.ATTRIBUTION}", fontsize=6.5,
              color=basemap.MUTED, va="bottom")
-    with atomic_path(out) as tmp:
-        fig.savefig(tmp, format="png", dpi=130)
-    plt.close(fig)
-    return Path(out)
+    return basemap.save_png(fig, out, dpi=130)

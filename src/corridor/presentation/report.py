@@ -21,6 +21,7 @@ from corridor.channels import channel_title
 from corridor.geo.names import PROVINCES_KO
 from corridor.i18n import check_language, translations
 from corridor.presentation import figures, formatting
+from corridor.themes import vocabulary
 
 
 def _environment(lang: str) -> Environment:
@@ -32,17 +33,8 @@ def _environment(lang: str) -> Environment:
     env.filters["pct"] = lambda x: formatting.pct(x, lang)
     env.filters["province"] = lambda p: PROVINCES_KO.get(p, p) if lang == "ko" else p
     env.filters["channel"] = lambda c: channel_title(c, lang)
-    env.filters["theme"] = lambda c: _theme_label(c, lang)
+    env.filters["theme"] = lambda c: vocabulary().label(c, lang)
     return env
-
-
-def _theme_label(code: str, lang: str) -> str:
-    from corridor.themes import vocabulary
-
-    try:
-        return vocabulary().label(code, lang)
-    except KeyError:      # a code of an earlier vocabulary still in the ledger
-        return code
 
 
 def _font_faces() -> str:

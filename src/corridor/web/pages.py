@@ -163,14 +163,6 @@ def themes_of_form(form: dict) -> dict[str, str]:
     return out
 
 
-def theme_label(code: str, lang: str) -> str:
-    """A stored theme's label in ``lang``; its code when the vocabulary in use no longer has it."""
-    try:
-        return vocabulary().label(code, lang)
-    except KeyError:
-        return code
-
-
 def theme_error(exc: CorridorError, lang: str) -> str:
     """The line an activity form shows for a refusal, in the page's language when it is about
     the themes (the vocabulary's labels name the themes); other refusals as :func:`message`."""
@@ -187,12 +179,12 @@ def theme_error(exc: CorridorError, lang: str) -> str:
         near = nearest_themes(value)
         text = gettext(lang, "“{value}” is not a content theme.").format(value=value)
         if near:
-            names = " / ".join(f"{theme_label(c, lang)} ({c})" for c in near)
+            names = " / ".join(f"{vocabulary().label(c, lang)} ({c})" for c in near)
             text += " " + gettext(lang, "Did you mean: {themes}?").format(themes=names)
         return text
     if exc.message == "must be a share from 0 to 1":
         return gettext(lang, "The share of “{theme}” must be a number from 0 to 1 (given: {value}).").format(
-            theme=theme_label(code, lang), value=value)
+            theme=vocabulary().label(code, lang), value=value)
     total = re.match(r"the shares add to (\S+), more than 1", exc.message)
     if total:
         return gettext(lang, "The shares of one activity add to {total}, more than 1.").format(total=total.group(1))

@@ -25,10 +25,7 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
 def _theme(code: str) -> str:
     from corridor.themes import vocabulary
 
-    try:
-        return vocabulary().label(code, current_lang.get())
-    except KeyError:      # a code of an earlier vocabulary still in the ledger
-        return code
+    return vocabulary().label(code, current_lang.get())
 
 
 def _province(name: str) -> str:

@@ -16,6 +16,12 @@ from corridor.archive.tables import ArchiveKey, ArchiveMembership
 from corridor.errors import CorridorError
 
 
+def _membership(s: Session, user: User, org: Organisation, role: ArchiveRole) -> ArchiveMembership | None:
+    return s.execute(select(ArchiveMembership).where(
+        ArchiveMembership.user_id == user.id, ArchiveMembership.org_id == org.id,
+        ArchiveMembership.role == role.value)).scalar_one_or_none()
+
+
 def revoke_role(s: Session, user: User, org: Organisation, role: ArchiveRole, *, granter: Actor | None = None) -> bool:
     """Take an archive role away from ``user`` in ``org`` and end their sessions at once.
 
@@ -25,9 +31,7 @@ def revoke_role(s: Session, user: User, org: Organisation, role: ArchiveRole, *,
 
     if granter is not None and not can_grant_archive(granter, org.id):
         raise Forbidden("only an owner of the organisation can take archive roles away")
-    held = s.execute(select(ArchiveMembership).where(
-        ArchiveMembership.user_id == user.id, ArchiveMembership.org_id == org.id,
-        ArchiveMembership.role == role.value)).scalar_one_or_none()
+    held = _membership(s, user, org, role)
     if held is None:
         return False
     s.delete(held)
@@ -41,12 +45,10 @@ def grant_role(s: Session, user: User, org: Organisation, role: ArchiveRole, *, 
     """Give ``user`` an archive role in ``org``; ``granter=None`` is the local administrator."""
     if granter is not None and not can_grant_archive(granter, org.id):
         raise Forbidden("only an owner of the organisation can give archive roles")
-    exists = s.execute(select(ArchiveMembership).where(
-        ArchiveMembership.user_id == user.id, ArchiveMembership.org_id == org.id,
-        ArchiveMembership.role == role.value)).scalar_one_or_none()
+    exists = _membership(s, user, org, role)
     if exists is None:
         s.add(ArchiveMembership(user_id=user.id, org_id=org.id, role=role.value))
-        append_audit(s, actor=(granter.label or f"user:{granter.user_id}") if granter else "admin", org_id=org.id,
+        append_audit(s, actor=granter.audit_label if granter else "admin", org_id=org.id,
                      action="archive.grant", entity="user", entity_id=user.id, before=None,
                      after={"role": role.value})
 
