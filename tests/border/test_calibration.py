@@ -135,7 +135,7 @@ def test_a_small_inference_recovers_a_known_series(grid2008):
     truth = {name: np.array([v]) for name, v in {
         "copy_rate": 0.008, "pass_rate": 0.08, "crackdown_rate": 0.02, "inflow_2010": 8e4,
         "inflow_growth": 0.25, "exposed_2000": 0.08, "closure_factor": 0.3, "law_factor": 2.0,
-        "bias_left": 0.0}.items()}
+        "bias_left": 0.0, "bias_inside": 0.5, "broad_measure": 0.8, "survey_spread": 0.3}.items()}
     shares = cal.predict_targets(truth, cal.run_model(truth, inputs), inputs, targets)[0]
     post = cal.calibrate(inputs, targets=targets, draws=150, chains=1, cores=1, seed=3, observed_shares=shares)
     fitted = cal.predict_targets(post.theta, post.exposed.astype(float), inputs, targets)
@@ -143,6 +143,46 @@ def test_a_small_inference_recovers_a_known_series(grid2008):
     lo, hi = np.percentile(np.log(post.theta["inflow_2010"]), [5, 95])
     prior = cal.read_priors()["inflow_2010"]
     assert hi - lo < 0.8 * (np.log(prior.high) - np.log(prior.low))
+
+
+def test_each_kind_of_sample_has_its_own_selection_term(grid2008):
+    """People who left and residents reached by phone are chosen in unlike ways: moving one term
+    moves only its own samples' predicted shares."""
+    inputs = cal.national_inputs(grid2008)
+    targets = cal.read_targets()
+    assert all("bias_left" in t.terms and "bias_inside" not in t.terms for t in targets if t.sampled == "left")
+    assert all("bias_inside" in t.terms and "bias_left" not in t.terms for t in targets if t.sampled == "inside")
+    theta = {name: np.array([v]) for name, v in {
+        "copy_rate": 0.008, "pass_rate": 0.08, "crackdown_rate": 0.02, "inflow_2010": 8e4,
+        "inflow_growth": 0.25, "exposed_2000": 0.08, "closure_factor": 0.3, "law_factor": 2.0,
+        "bias_left": 0.0, "bias_inside": 0.0, "broad_measure": 0.0, "survey_spread": 0.3}.items()}
+    exposed = cal.run_model(theta, inputs)
+    base = cal.predict_targets(theta, exposed, inputs, targets)[0]
+    raised = cal.predict_targets({**theta, "bias_inside": np.array([1.0])}, exposed, inputs, targets)[0]
+    inside = np.array([t.sampled == "inside" for t in targets])
+    assert np.all(raised[inside] > base[inside]) and np.array_equal(raised[~inside], base[~inside])
+
+
+def test_the_wider_question_adds_its_term_only_where_it_was_asked(grid2008):
+    inputs = cal.national_inputs(grid2008)
+    targets = cal.read_targets()
+    wide = np.array(["broad_measure" in t.terms for t in targets])
+    assert wide.any() and not wide.all()          # the DVD questions stay narrow
+    theta = {name: np.array([v]) for name, v in {
+        "copy_rate": 0.008, "pass_rate": 0.08, "crackdown_rate": 0.02, "inflow_2010": 8e4,
+        "inflow_growth": 0.25, "exposed_2000": 0.08, "closure_factor": 0.3, "law_factor": 2.0,
+        "bias_left": 0.0, "bias_inside": 0.0, "broad_measure": 0.0, "survey_spread": 0.3}.items()}
+    exposed = cal.run_model(theta, inputs)
+    base = cal.predict_targets(theta, exposed, inputs, targets)[0]
+    wider = cal.predict_targets({**theta, "broad_measure": np.array([1.0])}, exposed, inputs, targets)[0]
+    assert np.all(wider[wide] > base[wide]) and np.array_equal(wider[~wide], base[~wide])
+
+
+@pytest.mark.parametrize("value", ["beta", "bias_left+bias_left", "bias_left+", "none+bias_left"])
+def test_a_target_with_an_unknown_term_is_refused(tmp_path, value):
+    path = _edited(tmp_path, "exposure_targets.csv", 0, "bias", value)
+    with pytest.raises(CorridorError, match="exposure_targets.csv:2: bias="):
+        cal.read_targets(path)
 
 
 def test_target_shares_and_sizes_agree_with_the_published_table():
@@ -154,3 +194,30 @@ def test_target_shares_and_sizes_agree_with_the_published_table():
         if "n" in row:
             assert row["n"] == t.n
         assert 0 < row["share"] < 1
+
+
+def test_the_simulator_distance_is_the_gaussian_log_density(grid2008):
+    """With the spread between surveys inferred, the Simulator's distance must be the whole
+    Gaussian log-density (the −log sd terms included), not only the squared residuals."""
+    from scipy import stats
+
+    inputs = cal.national_inputs(grid2008)
+    targets = cal.read_targets()
+    priors = cal.read_priors()
+    names = tuple(priors)
+    logs = tuple(priors[n].distribution == "loguniform" for n in names)
+    theta = {"copy_rate": 0.01, "pass_rate": 0.1, "crackdown_rate": 0.02, "inflow_2010": 5e4,
+             "inflow_growth": 0.1, "exposed_2000": 0.05, "closure_factor": 0.3, "law_factor": 2.0,
+             "bias_left": -0.3, "bias_inside": 0.5, "broad_measure": 1.0, "survey_spread": 0.6}
+    values = [np.log(theta[n]) if lg else theta[n] for n, lg in zip(names, logs)]
+    simulated = cal._simulator(inputs, targets, names, logs)(None, *values)
+    distance = cal._normal_log_density(len(targets))(1.0, np.zeros(2 * len(targets)), simulated)
+    total = float(np.sum(distance.eval() if hasattr(distance, "eval") else distance))
+    as_arrays = {k: np.array([v]) for k, v in theta.items()}
+    pred = cal.predict_targets(as_arrays, cal.run_model(as_arrays, inputs), inputs, targets)[0]
+    obs = np.array([t.share for t in targets])
+    sd = np.array([t.sd(0.6, p) for t, p in zip(targets, pred)])
+    expected = stats.norm.logpdf(obs, pred, sd).sum() + 0.5 * len(targets) * np.log(2 * np.pi)
+    assert total == pytest.approx(expected, rel=1e-9)
+    # the spread is on the log-odds: at a share near 0 or 1 it adds almost nothing to the sampling error
+    assert cal.figure_sd(0.01, 0.6, 0.02) < 0.016 < cal.figure_sd(0.01, 0.6, 0.5)

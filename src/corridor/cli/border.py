@@ -196,7 +196,7 @@ def _print_landscape(data: dict, lang: str) -> None:
     _ = translator(lang)
     p = lambda v: pct(v, lang, digits=0)
     if data["years"]:
-        console.print("[bold]" + _("Share of adults who have ever seen foreign video (national model, median and 90% interval)") + "[/]")
+        console.print("[bold]" + _("Share of adults who have ever seen smuggled foreign video (national model, median and 90% interval)") + "[/]")
     for y, v in data["years"].items():
         console.print(f"  {y}: {p(v['exposed_median'])} ({p(v['exposed_lower90'])}–{p(v['exposed_upper90'])})")
     if len(data["years"]) == 1:
@@ -206,7 +206,7 @@ def _print_landscape(data: dict, lang: str) -> None:
             label = PROVINCES_KO.get(name, name) if lang == "ko" else name
             console.print(f"    {label}: {p(s['exposed_median'])} ({p(s['exposed_lower90'])}–{p(s['exposed_upper90'])})")
     console.print("[bold]" + _("Published figures beside the model (the survey's share predicted for its provinces, "
-                                "years and selection; 90% predictive interval)") + "[/]")
+                                "years, selection and question; 90% predictive interval)") + "[/]")
     for r in data["published"]:
         mark = _("inside") if r["inside90"] else _("OUTSIDE")
         span = f"{r['years'][0]}–{r['years'][1]}" if r["years"][0] != r["years"][1] else f"{r['years'][0]}"

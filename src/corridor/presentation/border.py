@@ -82,6 +82,8 @@ def exposure_chart(data: dict, out: Path | str, *, lang: str = "en",
     over its years of exposure). Right: each published figure against the model's 90 % predictive
     interval for that survey. Below: each parameter's posterior beside its prior (90 % intervals).
     """
+    import textwrap
+
     import matplotlib.pyplot as plt
 
     from corridor.geo.names import PROVINCES_KO
@@ -115,10 +117,14 @@ def exposure_chart(data: dict, out: Path | str, *, lang: str = "en",
     ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
     ax.yaxis.set_major_formatter(lambda v, _p: formatting.pct(v, lang, digits=0))
     ax.set_xlabel(_("year"))
-    ax.set_ylabel(_("Share of adults who have ever seen foreign video"))
+    ax.set_ylabel(_("Share of adults who have ever seen smuggled foreign video"))
     ax.grid(alpha=0.3, lw=0.5)
     ax.legend(fontsize=7, loc="upper left", frameon=False)
-    ax.set_title(_("Ever seen foreign video, by year"), loc="left", fontsize=10.5, fontweight="bold")
+    ax.set_title(_("Ever seen smuggled foreign video, by year"), loc="left", fontsize=10.5, fontweight="bold")
+    ax.text(0.0, -0.2, "\n".join(textwrap.wrap(_(
+        "Dots: each survey as it asked. A question about any foreign video also counts television received "
+        "across the border, so those figures sit above the line; the fit is on the right."), 95)),
+        transform=ax.transAxes, fontsize=6.8, va="top", color="#444444")
 
     fit = fig.add_subplot(grid[0, 1])
     rows = data["published"]
@@ -144,10 +150,15 @@ def exposure_chart(data: dict, out: Path | str, *, lang: str = "en",
         scale = (lambda v, lo=lo, hi=hi: (np.log(v) - np.log(lo)) / (np.log(hi) - np.log(lo))) if log else \
             (lambda v, lo=lo, hi=hi: (v - lo) / (hi - lo))
         par.plot([0, 1], [i + 0.15, i + 0.15], color="#bdbdbd", lw=4, solid_capstyle="butt")
-        par.plot([scale(s["lower90"]), scale(s["upper90"])], [i - 0.15, i - 0.15], color="#08519c", lw=4,
+        # a normal prior's posterior can reach past the panel: the bar stops at its edge, with an arrow
+        left, right = scale(s["lower90"]), scale(s["upper90"])
+        par.plot([max(left, -0.2), min(right, 1.05)], [i - 0.15, i - 0.15], color="#08519c", lw=4,
                  solid_capstyle="butt")
+        for edge, beyond, marker in ((-0.2, left < -0.2, "<"), (1.05, right > 1.05, ">")):
+            if beyond:
+                par.plot(edge, i - 0.15, marker, color="#08519c", ms=5)
         par.plot(scale(s["median"]), i - 0.15, "o", color="white", mec="#08519c", ms=5)
-        # right of the prior's bounds (0.5/9 beyond its 95 %), where a posterior bar can reach
+        # right of the bars' furthest reach, so no bar runs under the figures
         par.text(1.09, i, f"{s['median']:.3g}  ({s['lower90']:.3g}–{s['upper90']:.3g})", fontsize=7, va="center")
     par.plot([], [], color="#bdbdbd", lw=4, label=_("prior, 90%"))
     par.plot([], [], color="#08519c", lw=4, label=_("posterior, 90% (median: dot)"))
@@ -161,7 +172,7 @@ def exposure_chart(data: dict, out: Path | str, *, lang: str = "en",
     fig.text(0.1, 0.97, _("Foreign video in North Korea: national model calibrated to surveys"),
              fontsize=14, fontweight="bold", va="top")
     fig.text(0.1, 0.935, _("Published shares of people who left (and of residents reached by phone); the model "
-                           "weights provinces as the samples and adds a selection term. Draws: {draws}.").format(
+                           "weights provinces as the samples and adds terms for their selection and question. Draws: {draws}.").format(
         draws=data.get("draws", "")), fontsize=8.5, color="#444444", va="top")
     fig.text(0.1, 0.02, _("Left: national and provincial shares; the published points come from samples of mostly "
                           "border provinces, so compare them on the right, where the model predicts each survey."),
@@ -176,6 +187,8 @@ def _years(span: list[int]) -> str:
 def _short(study: str) -> str:
     """A study's name short enough for an axis label."""
     for key, short in (("left before 2000", "MOU, left <2000"), ("left 2016", "MOU, left 2016–20"),
+                       ("left 2001", "MOU, left 2001–10 (derived)"), ("left 2011", "MOU, left 2011–15"),
+                       ("Kim Hwa-soon", "Kim Hwa-soon 2011"),
                        ("Quiet Opening", "InterMedia 2010"), ("InterMedia survey of defectors", "InterMedia 2007"),
                        ("Media Research", "Media Research 2014"), ("UMG", "UMG / Daily NK")):
         if key in study:

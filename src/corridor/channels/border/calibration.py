@@ -9,12 +9,16 @@ writes and reads the posterior (``data/national_posterior.npz``).
 
 Observation model for target ``i`` (share ``s_i``, binomial standard error ``se_i``)::
 
-    s_i ~ Normal(ŝ_i(θ), sqrt(se_i² + σ_d²))
+    s_i ~ Normal(ŝ_i(θ), sqrt(se_i² + (σ_d·ŝ_i·(1 − ŝ_i))²))
 
 with ``ŝ_i`` from :func:`.national.survey_share` (provinces of the sample, years of exposure,
-selection term β) and ``σ_d`` (:data:`MODEL_DISCREPANCY`) the difference between surveys that asked
-different questions. The simulator is deterministic given θ, so an ABC kernel that is Gaussian on
-the standardised residuals with ε = 1 is this likelihood exactly.
+the sample's selection term, β for people who left or β_in for residents reached by phone, plus
+the wider question's term where a survey asked about any foreign video) and ``σ_d`` (the
+parameter ``survey_spread``, on the log-odds, carried to the share by the delta method) what else
+differs between surveys, inferred with the rest. The
+simulator is deterministic given θ, so the Simulator's distance is this Gaussian log-density
+exactly (:func:`_normal_log_density`: standardised residuals and the log of each standard
+deviation), not an approximation of it.
 """
 
 from __future__ import annotations
@@ -38,9 +42,6 @@ from corridor.errors import CorridorError
 if TYPE_CHECKING:
     from corridor.geo.grid import PopulationGrid
 
-#: Spread between surveys that asked about different media ("foreign DVD", "outside video",
-#: "South Korean TV or media"), added in quadrature to each figure's sampling error (share).
-MODEL_DISCREPANCY = 0.04
 #: Parameters of the shipment table that the calibration infers (priors from ``parameters.csv``).
 FROM_SHIPMENT_TABLE = ("copy_rate", "pass_rate", "crackdown_rate")
 #: Who a sample stands for: the provinces it comes from.
@@ -48,6 +49,9 @@ FRAMES = ("defector_origin", "national")
 SAMPLED = ("left", "inside")
 DISTRIBUTIONS = ("uniform", "loguniform", "normal")
 POSTERIOR_FILE = "national_posterior.npz"
+#: The parameter for what else differs between surveys (σ_d, log-odds), added in quadrature to
+#: each figure's sampling error after the delta method (× ŝ(1 − ŝ)).
+SPREAD = "survey_spread"
 #: Shares ever exposed are stored as 16-bit integers (steps of 1.5e-5).
 QUANT = 65535.0
 #: Draws kept in the shipped posterior.
@@ -152,7 +156,13 @@ def read_priors(path: Path | str | None = None) -> dict[str, Prior]:
 
 
 #: Priors the model needs besides those of the shipment table.
-REQUIRED = ("inflow_2010", "inflow_growth", "exposed_2000", "closure_factor", "law_factor", "bias_left")
+REQUIRED = ("inflow_2010", "inflow_growth", "exposed_2000", "closure_factor", "law_factor", "bias_left",
+            "bias_inside", "broad_measure", SPREAD)
+#: The log-odds terms a target may carry (column ``bias``, joined by ``+``): the selection of people
+#: who left and that of residents reached from abroad (chosen in unlike ways), and the wider
+#: question ("any foreign video", which also counts television received across the border)
+#: against one about smuggled discs.
+BIAS_TERMS = ("bias_left", "bias_inside", "broad_measure")
 
 
 @dataclass(frozen=True)
@@ -177,9 +187,23 @@ class Target:
         return self.exposure_to
 
     @property
-    def sd(self) -> float:
-        """Standard deviation of the figure about the model: sampling and survey differences."""
-        return math.hypot(self.se, MODEL_DISCREPANCY)
+    def terms(self) -> tuple[str, ...]:
+        """The log-odds terms added to this target's modelled share."""
+        return () if self.bias == "none" else tuple(self.bias.split("+"))
+
+    def sd(self, spread: np.ndarray | float, predicted: np.ndarray | float) -> np.ndarray:
+        """Standard deviation of the figure about the model: its sampling error and ``spread``
+        (σ_d, the other differences between surveys on the log-odds) times ``predicted``·(1 −
+        ``predicted``), the delta method's slope at the modelled share (one value or one per draw)."""
+        return figure_sd(self.se, spread, predicted)
+
+
+def figure_sd(se, spread, predicted) -> np.ndarray:
+    """``√(se² + (σ_d·ŝ(1 − ŝ))²)``: sampling error and a spread on the log-odds between surveys,
+    carried to the share scale by the delta method (Agresti 2013, *Categorical Data Analysis*,
+    3rd ed., §16.1)."""
+    p = np.asarray(predicted, float)
+    return np.hypot(se, np.asarray(spread, float) * p * (1.0 - p))
 
 
 def read_targets(path: Path | str | None = None) -> list[Target]:
@@ -209,10 +233,15 @@ def read_targets(path: Path | str | None = None) -> list[Target]:
             years.append(int(y))
         if years[0] > years[1]:
             raise CorridorError("exposure_from is after exposure_to", source=where, field="exposure_from", value=row["exposure_from"])
-        for key, allowed in (("sampled", SAMPLED), ("frame", FRAMES), ("bias", ("beta", "none"))):
+        for key, allowed in (("sampled", SAMPLED), ("frame", FRAMES)):
             if row.get(key) not in allowed:
                 raise CorridorError("unknown value", source=where, field=key, value=row.get(key),
                                     hint="one of " + ", ".join(allowed))
+        terms = (row.get("bias") or "").split("+")
+        if row.get("bias") != "none" and not (terms and all(term in BIAS_TERMS for term in terms)
+                                              and len(set(terms)) == len(terms)):
+            raise CorridorError("unknown value", source=where, field="bias", value=row.get("bias"),
+                                hint="none, or terms joined by +: " + ", ".join(BIAS_TERMS))
         study = (row.get("study") or "").strip()
         if not study:
             raise CorridorError("a target needs its study", source=where, field="study", value=row.get("study"))
@@ -377,12 +406,11 @@ def target_weights(target: Target, inputs: NationalInputs) -> np.ndarray:
 def predict_targets(theta: dict[str, np.ndarray], exposed: np.ndarray, inputs: NationalInputs,
                     targets: list[Target]) -> np.ndarray:
     """What each target's survey would report under each draw, (D, T)."""
-    bias = np.atleast_1d(np.asarray(theta["bias_left"], float))
     cols = []
     for t in targets:
         idx = np.arange(t.exposure_from, t.exposure_to + 1) - national.FIRST_YEAR
-        cols.append(national.survey_share(exposed, target_weights(t, inputs),
-                                          bias if t.bias == "beta" else 0.0, idx))
+        bias = sum((np.atleast_1d(np.asarray(theta[term], float)) for term in t.terms), start=np.zeros(1))
+        cols.append(national.survey_share(exposed, target_weights(t, inputs), bias, idx))
     return np.column_stack(cols)
 
 
@@ -423,15 +451,32 @@ class Posterior:
 
 
 def _simulator(inputs: NationalInputs, targets: list[Target], names: tuple[str, ...], logs: tuple[bool, ...]):
+    """The simulator for ``pm.Simulator``: each target's standardised residual, then the log of
+    its standard deviation (both depend on θ, the second through σ_d)."""
     obs = np.array([t.share for t in targets])
-    sd = np.array([t.sd for t in targets])
+    se = np.array([t.se for t in targets])
 
     def simulate(rng, *values, size=None):  # the model is deterministic given θ: rng and size unused
         theta = {n: np.exp(np.ravel(v)[:1]) if lg else np.ravel(v)[:1].astype(float) for n, v, lg in zip(names, values, logs)}
         pred = predict_targets(theta, run_model(theta, inputs), inputs, targets)[0]
-        return (pred - obs) / sd
+        sd = figure_sd(se, theta[SPREAD][0], pred)
+        return np.concatenate([(pred - obs) / sd, np.log(sd)])
 
     return simulate
+
+
+def _normal_log_density(count: int):
+    """The Simulator's distance: the Gaussian log-density of ``count`` figures (up to a constant)
+    from what :func:`_simulator` returns, ``−r²/2`` for each residual and ``−log sd`` for each
+    standard deviation. With σ_d inferred the ``−log sd`` terms matter: without them a wider
+    spread would always fit better."""
+
+    def distance(epsilon, obs_data, sim_data):
+        import pytensor.tensor as pt
+
+        return pt.concatenate([-0.5 * (sim_data[:count] / epsilon) ** 2, -sim_data[count:]])
+
+    return distance
 
 
 def _sample(pm, inputs, targets, priors, names, logs, *, draws, chains, cores, seed, progress):
@@ -446,8 +491,8 @@ def _sample(pm, inputs, targets, priors, names, logs, *, draws, chains, cores, s
                 rvs.append(pm.Uniform(f"log_{name}", math.log(p.low), math.log(p.high)))
             else:
                 rvs.append(pm.Uniform(name, p.low, p.high))
-        pm.Simulator("targets", _simulator(inputs, targets, names, logs), *rvs, distance="gaussian",
-                     epsilon=1.0, observed=np.zeros(len(targets)))
+        pm.Simulator("targets", _simulator(inputs, targets, names, logs), *rvs,
+                     distance=_normal_log_density(len(targets)), epsilon=1.0, observed=np.zeros(2 * len(targets)))
         return pm.sample_smc(draws=draws, chains=chains, cores=cores, random_seed=seed,
                              progressbar=progress, compute_convergence_checks=False)
 
@@ -495,11 +540,10 @@ def calibrate(inputs: NationalInputs, *, targets: list[Target] | None = None,
         theta = {k: v[keep] for k, v in theta.items()}
     prior = {name: priors[name].draw(KEEP_DRAWS, rng) for name in names}
     exposed = run_model(theta, inputs)
-    meta = {"sampler": "pymc.sample_smc (IMH kernel) on pm.Simulator, Gaussian kernel, epsilon=1",
+    meta = {"sampler": "pymc.sample_smc (IMH kernel) on pm.Simulator, Gaussian log-density as the distance",
             "pymc": pm.__version__, "draws_per_chain": draws, "chains": chains, "seed": seed,
             "seconds": round(time.perf_counter() - started, 1),
-            "targets": [t.study for t in targets], "shares": [t.share for t in targets],
-            "model_discrepancy": MODEL_DISCREPANCY}
+            "targets": [t.study for t in targets], "shares": [t.share for t in targets]}
     return Posterior(theta=theta, prior=prior, exposed=exposed.astype(np.float32), provinces=inputs.provinces,
                      population=inputs.population, origins=inputs.origins, entry=inputs.entry,
                      trade=inputs.trade, player_share=inputs.player_share, dvd_share=inputs.dvd_share,
@@ -572,7 +616,8 @@ def published_fit(post: Posterior, targets: list[Target] | None = None, *, seed:
     rng = np.random.default_rng(seed)
     out = []
     for j, t in enumerate(targets):
-        draws = np.clip(pred[:, j] + rng.normal(0.0, t.sd, pred.shape[0]), 0.0, 1.0)
+        sd = t.sd(post.theta[SPREAD], pred[:, j])
+        draws = np.clip(pred[:, j] + rng.normal(0.0, 1.0, pred.shape[0]) * sd, 0.0, 1.0)
         lo, hi = np.percentile(draws, [5, 95])
         out.append({"study": t.study, "year": t.label_year, "years": [t.exposure_from, t.exposure_to],
                     "sampled": t.sampled, "figure": t.share, "se": t.se,

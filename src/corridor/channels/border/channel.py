@@ -131,8 +131,9 @@ CALIBRATED_ASSUMPTIONS = {
     "calibration": "copy, lending and crackdown rates drawn from the national posterior (PyMC ABC-SMC "
                    "on published shares of people who saw foreign video, 2000–2022); other parameters "
                    "over their table ranges; player ownership of the shipment's year",
-    "first_time": "first-time viewers = people reached × (1 − share of the province already exposed "
-                  "that year), as if prior exposure were independent of who gets the copy",
+    "first_time": "first-time viewers = people reached × (1 − share of the province who had already seen "
+                  "smuggled foreign video that year), as if prior exposure were independent of who gets the "
+                  "copy; television received across the border is not counted as prior exposure",
     "years": "after 2026 the conditions of 2026 (last year of the national model)",
 }
 ONE_SHIPMENT_ASSUMPTION = {"reach": "one shipment, uncalibrated: every parameter drawn over its table range"}
