@@ -127,15 +127,20 @@ def test_landscape_json_shape_and_fit():
         cal.landscape(year=1999)
 
 
+def _known(**changes: float) -> dict[str, np.ndarray]:
+    """One draw of every calibrated parameter, at plausible values (the log-odds terms at 0)."""
+    values = {"copy_rate": 0.008, "pass_rate": 0.08, "crackdown_rate": 0.02, "inflow_2010": 8e4,
+              "inflow_growth": 0.25, "exposed_2000": 0.08, "closure_factor": 0.3, "law_factor": 2.0,
+              "bias_left": 0.0, "bias_inside": 0.0, "broad_measure": 0.0, "survey_spread": 0.3}
+    return {name: np.array([v]) for name, v in {**values, **changes}.items()}
+
+
 def test_a_small_inference_recovers_a_known_series(grid2008):
     """ABC-SMC with few particles on shares simulated from known parameters: the posterior
     predicts the simulated shares and narrows the inflow."""
     inputs = cal.national_inputs(grid2008)
     targets = cal.read_targets()
-    truth = {name: np.array([v]) for name, v in {
-        "copy_rate": 0.008, "pass_rate": 0.08, "crackdown_rate": 0.02, "inflow_2010": 8e4,
-        "inflow_growth": 0.25, "exposed_2000": 0.08, "closure_factor": 0.3, "law_factor": 2.0,
-        "bias_left": 0.0, "bias_inside": 0.5, "broad_measure": 0.8, "survey_spread": 0.3}.items()}
+    truth = _known(bias_inside=0.5, broad_measure=0.8)
     shares = cal.predict_targets(truth, cal.run_model(truth, inputs), inputs, targets)[0]
     post = cal.calibrate(inputs, targets=targets, draws=150, chains=1, cores=1, seed=3, observed_shares=shares)
     fitted = cal.predict_targets(post.theta, post.exposed.astype(float), inputs, targets)
@@ -152,10 +157,7 @@ def test_each_kind_of_sample_has_its_own_selection_term(grid2008):
     targets = cal.read_targets()
     assert all("bias_left" in t.terms and "bias_inside" not in t.terms for t in targets if t.sampled == "left")
     assert all("bias_inside" in t.terms and "bias_left" not in t.terms for t in targets if t.sampled == "inside")
-    theta = {name: np.array([v]) for name, v in {
-        "copy_rate": 0.008, "pass_rate": 0.08, "crackdown_rate": 0.02, "inflow_2010": 8e4,
-        "inflow_growth": 0.25, "exposed_2000": 0.08, "closure_factor": 0.3, "law_factor": 2.0,
-        "bias_left": 0.0, "bias_inside": 0.0, "broad_measure": 0.0, "survey_spread": 0.3}.items()}
+    theta = _known()
     exposed = cal.run_model(theta, inputs)
     base = cal.predict_targets(theta, exposed, inputs, targets)[0]
     raised = cal.predict_targets({**theta, "bias_inside": np.array([1.0])}, exposed, inputs, targets)[0]
@@ -168,10 +170,7 @@ def test_the_wider_question_adds_its_term_only_where_it_was_asked(grid2008):
     targets = cal.read_targets()
     wide = np.array(["broad_measure" in t.terms for t in targets])
     assert wide.any() and not wide.all()          # the DVD questions stay narrow
-    theta = {name: np.array([v]) for name, v in {
-        "copy_rate": 0.008, "pass_rate": 0.08, "crackdown_rate": 0.02, "inflow_2010": 8e4,
-        "inflow_growth": 0.25, "exposed_2000": 0.08, "closure_factor": 0.3, "law_factor": 2.0,
-        "bias_left": 0.0, "bias_inside": 0.0, "broad_measure": 0.0, "survey_spread": 0.3}.items()}
+    theta = _known()
     exposed = cal.run_model(theta, inputs)
     base = cal.predict_targets(theta, exposed, inputs, targets)[0]
     wider = cal.predict_targets({**theta, "broad_measure": np.array([1.0])}, exposed, inputs, targets)[0]
