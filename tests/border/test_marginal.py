@@ -32,6 +32,19 @@ def test_first_time_viewers_are_a_part_of_those_who_see_the_content(coarse):
     assert "first_time" in first.assumptions and "calibration" in first.assumptions
 
 
+def test_the_curve_by_day_counts_what_the_reach_counts(coarse):
+    """Under the first-time reach the curve by day is of first-time viewers: it ends at the
+    first-time total and stays below the curve of everyone who saw the content."""
+    new = BorderChannel().coverage(shipment(2019), coarse, draws=60, seed=4)
+    first = BorderChannel().coverage(shipment(2019, reach="first_time"), coarse, draws=60, seed=4)
+    content, fresh = new.extras["reached_by_day"]["median"], first.extras["reached_by_day"]["median"]
+    assert len(content) == len(fresh) == 61
+    assert (fresh <= content + 1e-6).all() and fresh[-1] < 0.8 * content[-1]
+    assert np.all(np.diff(fresh) >= -1e-6)                       # people only accumulate
+    assert fresh[-1] == pytest.approx(first.extras["first_time"]["median"], rel=0.05)
+    assert content[-1] == pytest.approx(new.extras["new_content"]["median"], rel=0.05)
+
+
 def test_later_shipments_find_fewer_people_who_never_saw_outside_video(coarse):
     early = BorderChannel().coverage(shipment(2010), coarse, draws=80, seed=4).extras
     late = BorderChannel().coverage(shipment(2024), coarse, draws=80, seed=4).extras

@@ -33,7 +33,7 @@ def spread(
     shipment: Annotated[Path, typer.Argument(help="Shipment file (YAML or JSON), e.g. examples/border/hyesan-usb.yaml.")],
     days: Annotated[int | None, typer.Option("--days", help="Days after entry (default: the file's, else 90).")] = None,
     reach: Annotated[str | None, typer.Option("--reach", help="new_content (calibrated, default), first_time "
-                     "(calibrated: people who see outside video for the first time) or one_shipment (uncalibrated).")] = None,
+                     "(calibrated: people who see smuggled video for the first time) or one_shipment (uncalibrated).")] = None,
     out: Out = None,
     as_json: AsJson = False,
     draws: Draws = 500,
@@ -79,7 +79,9 @@ def _fields(run) -> dict:
 def _headline(run) -> str:
     _ = run._
     return (f"[bold]{run.activity.title or run.activity.id}[/]: "
-            + reached(run, _("people who have seen it by day {days}").format(days=run.spec.days)) + ", "
+            + reached(run, (_("people who see smuggled video for the first time by day {days}")
+                            if run.coverage.extras["reach"] == "first_time"
+                            else _("people who have seen it by day {days}")).format(days=run.spec.days)) + ", "
             + _("population {year}: {people}").format(year=run.grid.year, people=people(run.result["population"], run.lang)))
 
 
@@ -88,7 +90,7 @@ def _details(run):
     yield "  " + _(REACH_TEXT[ex["reach"]])
     if ex["first_time"] is not None:
         new, first = ex["new_content"], ex["first_time"]
-        yield "  " + _("new content: {new} ({new_lo}–{new_hi}); first time seeing outside video: {first} "
+        yield "  " + _("new content: {new} ({new_lo}–{new_hi}); first time seeing smuggled video: {first} "
                        "({first_lo}–{first_hi}); background of {year}").format(
             new=people(new["median"], run.lang), new_lo=people(new["lower90"], run.lang),
             new_hi=people(new["upper90"], run.lang), first=people(first["median"], run.lang),
@@ -96,7 +98,8 @@ def _details(run):
             year=ex["background_year"])
     curve = ex["reached_by_day"]
     marks = sorted({d for d in (7, 30, 60, 90, 180, 365) if d < days} | {days})
-    yield "  " + _("by day: {days}").format(days=", ".join(
+    label = _("first time, by day: {days}") if ex["reach"] == "first_time" else _("by day: {days}")
+    yield "  " + label.format(days=", ".join(
         f"{d}: {people(curve['median'][d], run.lang)} ({people(curve['lower90'][d], run.lang)}–{people(curve['upper90'][d], run.lang)})"
         for d in marks))
     yield "  " + _("copies: {shipped} shipped, {seized} seized at the crossing, {copied} copied, {removed} removed, "
@@ -107,7 +110,7 @@ def _details(run):
 
 REACH_TEXT = {
     "new_content": "Reach: calibrated marginal reach, people who see this shipment's content.",
-    "first_time": "Reach: calibrated marginal reach, people who see outside video for the first time.",
+    "first_time": "Reach: calibrated marginal reach, people who see smuggled video for the first time.",
     "one_shipment": "Reach: one shipment, uncalibrated (every parameter over its table range).",
 }
 
@@ -121,12 +124,16 @@ def _draw_map(run) -> None:
     _, spec, r = run._, run.spec, run.result
     town = crossings.find_crossing(spec.crossing)["kp_town"]
     shares = source_shares()
+    first_time = run.coverage.extras["reach"] == "first_time"
     spread_map(
         run.grid, run.coverage, run.out, lang=run.lang, site_label=_("{town} crossing").format(town=town),
         title=_("Smuggled media: who has seen it"),
-        subtitle=_("Share who have seen it by day {days}: {devices} {medium} copies via {town}; median of {draws} draws, county averages").format(
+        subtitle=(_("First-time viewers by day {days}: {devices} {medium} copies via {town}; median of {draws} draws, "
+                    "county averages") if first_time else
+                  _("Share who have seen it by day {days}: {devices} {medium} copies via {town}; median of {draws} draws, county averages")).format(
             days=spec.days, devices=people(spec.devices, run.lang), medium=spec.medium.upper(), town=town, draws=run.draws),
-        notes=[_("People who have seen it by day {days}: {median} (90% interval {lower}–{upper}).").format(
+        notes=[(_("People who see smuggled video for the first time by day {days}: {median} (90% interval {lower}–{upper}).")
+                if first_time else _("People who have seen it by day {days}: {median} (90% interval {lower}–{upper}).")).format(
                    days=spec.days, median=people(r["reached_median"], run.lang), lower=people(r["reached_lower90"], run.lang),
                    upper=people(r["reached_upper90"], run.lang)),
                _("Model: counties in daily steps; copying, lending (family {family}, friends {friends}, market "
@@ -134,7 +141,9 @@ def _draw_map(run) -> None:
                                                            friends=formatting.pct(shares["friends"], run.lang, digits=0),
                                                            market=formatting.pct(shares["market"], run.lang, digits=0)),
                _("Copies travel along main railway lines (blue) and between market towns; parameter ranges in docs/border-model.md.")],
-        curve_title=_("People reached by day"), days_label=_("days after entry"), band_label=_("90% interval"))
+        curve_title=_("First-time viewers by day") if first_time else _("People reached by day"),
+        share_label=_("Share of first-time viewers (median)") if first_time else None,
+        days_label=_("days after entry"), band_label=_("90% interval"))
 
 
 Posterior = Annotated[Path | None, typer.Option(
@@ -222,7 +231,7 @@ def _print_landscape(data: dict, lang: str) -> None:
         from corridor.presentation.formatting import people
 
         console.print("[bold]" + _("What one more shipment adds by day {days} ({year}): people who see its content; "
-                                    "of them, first time seeing outside video").format(
+                                    "of them, first time seeing smuggled video").format(
             days=data["marginal"][0]["days"], year=data["marginal"][0]["year"]) + "[/]")
         for r in data["marginal"]:
             n, f = r["new_content"], r["first_time"]

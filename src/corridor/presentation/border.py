@@ -20,7 +20,8 @@ FLOOR = 1e-4
 def spread_map(grid: PopulationGrid, coverage: Coverage, out: Path | str, *, title: str,
                subtitle: str, notes: list[str], lang: str = "en", site_label: str = "",
                curve_title: str = "People reached by day", days_label: str = "days after entry",
-               band_label: str = "90% interval", rail_label: str = "Main railway lines") -> Path:
+               band_label: str = "90% interval", rail_label: str = "Main railway lines",
+               share_label: str | None = None) -> Path:
     """Median share reached per cell on a log scale, railway lines, the crossing, and an inset
     curve of people reached by day (median and 90 % interval over draws)."""
     coverage.check_grid(grid)
@@ -40,7 +41,7 @@ def spread_map(grid: PopulationGrid, coverage: Coverage, out: Path | str, *, tit
     cax = ctx.fig.add_axes([0.70, 0.47, 0.26, 0.013])
     cbar = ctx.fig.colorbar(im, cax=cax, orientation="horizontal")
     cbar.ax.tick_params(labelsize=7.5)
-    cbar.set_label(ctx._("Share of people who have seen it (median)"), fontsize=8)
+    cbar.set_label(share_label or ctx._("Share of people who have seen it (median)"), fontsize=8)
     basemap.draw_cities(ctx, n=10)
     table = crossings.crossings()
     cx, cy = basemap.to_xy(table["kp_lon"].to_numpy(), table["kp_lat"].to_numpy())

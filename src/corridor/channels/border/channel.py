@@ -2,7 +2,7 @@
 
 By default the reach is the *calibrated marginal reach*: the copy, lending and crackdown rates
 are drawn from the national posterior (:mod:`.calibration`), and the people who see the
-shipment's content are split into those who see outside video for the first time and those who
+shipment's content are split into those who see smuggled video for the first time and those who
 had seen some before (the province's share ever exposed in the shipment's year). ``reach:
 one_shipment`` keeps the earlier figure: one shipment with every parameter drawn from the table's
 ranges, uncalibrated.
@@ -48,7 +48,7 @@ class BorderSpec(ChannelSpec):
                                          description="parameters fixed for all draws (see the table)")
     reach: Literal["new_content", "first_time", "one_shipment"] = Field(
         "new_content", description="new_content: people who see this content (calibrated); first_time: "
-        "of those, people who see outside video for the first time; one_shipment: the uncalibrated "
+        "of those, people who see smuggled video for the first time; one_shipment: the uncalibrated "
         "one-shipment figure (every parameter over its table range)")
 
     @field_validator("crossing")
@@ -129,7 +129,7 @@ ASSUMPTIONS = {
 #: Assumptions added to the calibrated reach (``reach`` new_content or first_time).
 CALIBRATED_ASSUMPTIONS = {
     "calibration": "copy, lending and crackdown rates drawn from the national posterior (PyMC ABC-SMC "
-                   "on published shares of people who saw foreign video, 2000–2022); other parameters "
+                   "on published shares of people who saw foreign video, 2000–2022, with terms for each sample and question); other parameters "
                    "over their table ranges; player ownership of the shipment's year",
     "first_time": "first-time viewers = people reached × (1 − share of the province who had already seen "
                   "smuggled foreign video that year), as if prior exposure were independent of who gets the "
@@ -139,7 +139,7 @@ CALIBRATED_ASSUMPTIONS = {
 ONE_SHIPMENT_ASSUMPTION = {"reach": "one shipment, uncalibrated: every parameter drawn over its table range"}
 REACH_LABELS = {
     "new_content": "calibrated marginal reach: people who see this shipment's content",
-    "first_time": "calibrated marginal reach: people who see outside video for the first time",
+    "first_time": "calibrated marginal reach: people who see smuggled video for the first time",
     "one_shipment": "one-shipment reach (uncalibrated, table ranges)",
 }
 
@@ -185,8 +185,10 @@ class BorderChannel:
 
     def simulate(self, activity: Activity, grid: PopulationGrid, *, draws: int = 200, seed: int = 0,
                  theta: dict[str, np.ndarray] | None = None,
-                 snapshot_days: tuple[int, ...] = ()) -> spread.SpreadResult:
-        """Run the spread for ``activity`` (parameters drawn from the table unless ``theta``)."""
+                 snapshot_days: tuple[int, ...] = (),
+                 count_weight: np.ndarray | None = None) -> spread.SpreadResult:
+        """Run the spread for ``activity`` (parameters drawn from the table unless ``theta``;
+        ``count_weight`` (draws, counties) adds a weighted daily count, see :func:`.spread.simulate`)."""
         from corridor.channels.border import spread
 
         spec: BorderSpec = activity.spec  # type: ignore[assignment]
@@ -198,7 +200,7 @@ class BorderChannel:
                                population=county_population(grid),
                                network=_network(grid.key + f"-{grid.year}", grid), days=spec.days,
                                medium=spec.medium, sharing=spec.sharing, rng=rng,
-                               snapshot_days=snapshot_days)
+                               snapshot_days=snapshot_days, count_weight=count_weight)
 
     def ever_exposed(self, year: int) -> dict[str, float] | None:
         """The national share of adults ever exposed to foreign video by ``year`` (median and
@@ -226,7 +228,7 @@ class BorderChannel:
             used_year = None
         else:
             theta, before, used_year = calibrated_theta(activity, grid, draws, np.random.default_rng([seed, 19]))
-            result = self.simulate(activity, grid, draws=draws, seed=seed, theta=theta)
+            result = self.simulate(activity, grid, draws=draws, seed=seed, theta=theta, count_weight=1.0 - before)
             fresh = result.reached * (1.0 - before)
             assumptions.update(CALIBRATED_ASSUMPTIONS)
             assumptions["copying"] = "κ, λ and δ from the national posterior; copies capped by households with a player"
@@ -234,7 +236,9 @@ class BorderChannel:
         counted = fresh if spec.reach == "first_time" else result.reached
         share = np.divide(counted, pop, out=np.zeros_like(counted), where=pop > 0)
         prob = np.clip(share[:, grid.county], 0.0, 1.0).astype(np.float32)
-        curve = np.percentile(result.reached_by_day, [5, 50, 95], axis=0)
+        # the curve by day counts what the reach counts: first-time viewers, or everyone who saw it
+        by_day = result.counted_by_day if spec.reach == "first_time" else result.reached_by_day
+        curve = np.percentile(by_day, [5, 50, 95], axis=0)
         held = np.percentile(result.held_by_day, [5, 50, 95], axis=0)
         row = crossings.find_crossing(spec.crossing)
         return Coverage(
@@ -267,7 +271,7 @@ def marginal_reach(grid: PopulationGrid, *, year: int, crossings_: tuple[str, ..
                    sizes: tuple[int, ...] = (100, 1_000, 10_000), medium: str = "usb", days: int = 90,
                    draws: int = 200, seed: int = 0) -> list[dict]:
     """What one more shipment adds, per crossing, size and year (calibrated): people who see
-    its content and, of them, people who see outside video for the first time, by day ``days``
+    its content and, of them, people who see smuggled video for the first time, by day ``days``
     (median and 90 % interval over draws). The shipment starts on 1 March of ``year``."""
     ids = crossings_ or tuple(r["crossing_id"] for r in crossings._read())
     rows = []

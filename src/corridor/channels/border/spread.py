@@ -51,6 +51,7 @@ class SpreadResult:
     copied: np.ndarray             # (D,) copies made inside the country
     removed: np.ndarray            # (D,) copies removed by crackdowns
     snapshots: dict[int, np.ndarray]  # day → (D, C) people reached by that day
+    counted_by_day: np.ndarray | None = None  # (D, T+1) Σ_c reached × count_weight, when given
 
     @property
     def entered(self) -> np.ndarray:
@@ -60,7 +61,8 @@ class SpreadResult:
 def simulate(theta: dict[str, np.ndarray], *, shipped: int | np.ndarray, entry: int,
              population: np.ndarray, network: TradeNetwork, days: int, medium: str = "usb",
              sharing: bool = True, rng: np.random.Generator | None = None,
-             snapshot_days: tuple[int, ...] = (), intercepted: np.ndarray | None = None) -> SpreadResult:
+             snapshot_days: tuple[int, ...] = (), intercepted: np.ndarray | None = None,
+             count_weight: np.ndarray | None = None) -> SpreadResult:
     """Run the spread model for every draw of ``theta`` (arrays of shape ``(D,)``).
 
     Parameters
@@ -87,6 +89,9 @@ def simulate(theta: dict[str, np.ndarray], *, shipped: int | np.ndarray, entry: 
         Days at which to keep the per-county reach.
     intercepted : array (D,), optional
         Copies seized at the crossing; drawn ``Binomial(N, π)`` when not given.
+    count_weight : array (D, C), optional
+        A second daily count, ``Σ_c reached_c · count_weight_c`` (``counted_by_day``): with the
+        share of each county who had not seen smuggled video before, the first-time viewers by day.
 
     This is the fast simulator for calibration: one call of 1,000 draws × 90 days over the 179
     counties takes well under a second. The matrices are small, so BLAS runs single-threaded
@@ -95,11 +100,11 @@ def simulate(theta: dict[str, np.ndarray], *, shipped: int | np.ndarray, entry: 
     with threadpool_limits(limits=1, user_api="blas"):
         return _simulate(theta, shipped=shipped, entry=entry, population=population,
                          network=network, days=days, medium=medium, sharing=sharing, rng=rng,
-                         snapshot_days=snapshot_days, intercepted=intercepted)
+                         snapshot_days=snapshot_days, intercepted=intercepted, count_weight=count_weight)
 
 
 def _simulate(theta, *, shipped, entry, population, network, days, medium, sharing, rng,
-              snapshot_days, intercepted) -> SpreadResult:
+              snapshot_days, intercepted, count_weight) -> SpreadResult:
     P = np.asarray(population, dtype=float)
     n_draws = len(next(iter(theta.values())))
     C = P.size
@@ -132,6 +137,10 @@ def _simulate(theta, *, shipped, entry, population, network, days, medium, shari
     reached_by_day[:, 0] = R.sum(axis=1)
     held_by_day[:, 0] = H.sum(axis=1)
     snapshots = {0: R.copy()} if 0 in snapshot_days else {}
+    weight = None if count_weight is None else np.broadcast_to(np.asarray(count_weight, float), (n_draws, C))
+    counted_by_day = None if weight is None else np.empty((n_draws, days + 1))
+    if weight is not None:
+        counted_by_day[:, 0] = (R * weight).sum(axis=1)
 
     # Destination matrices, one per (rail weight, exponent) group of draws.
     groups = _groups(theta, network) if sharing else []
@@ -149,11 +158,13 @@ def _simulate(theta, *, shipped, entry, population, network, days, medium, shari
         removed += gone.sum(axis=1)
         reached_by_day[:, day] = R.sum(axis=1)
         held_by_day[:, day] = H.sum(axis=1)
+        if weight is not None:
+            counted_by_day[:, day] = (R * weight).sum(axis=1)
         if day in snapshot_days:
             snapshots[day] = R.copy()
     return SpreadResult(reached_by_day=reached_by_day, held_by_day=held_by_day, reached=R, held=H,
                         shipped=N, intercepted=I, copied=copied, removed=removed,
-                        snapshots=snapshots)
+                        snapshots=snapshots, counted_by_day=counted_by_day)
 
 
 def _groups(theta: dict[str, np.ndarray], network: TradeNetwork) -> list[tuple[np.ndarray, np.ndarray]]:
