@@ -251,8 +251,8 @@ def calibrate(
     lang: Lang = "en",
     resolution_km: Resolution = None,
 ) -> None:
-    """Rerun the inference: the national model fitted to the published figures (PyMC ABC-SMC, two
-    chains), written to --out, with each parameter's posterior beside its prior."""
+    """Rerun the inference: the national model fitted to the published figures (PyMC sequential
+    Monte Carlo, two chains), written to --out, with each parameter's posterior beside its prior."""
     from corridor.atomic import check_writable
     from corridor.channels.border import calibration
     from corridor.cli.console import check_run_options, console, print_json, status

@@ -501,8 +501,9 @@ def calibrate(inputs: NationalInputs, *, targets: list[Target] | None = None,
               priors: dict[str, Prior] | None = None, draws: int = 1000, chains: int = 2,
               cores: int = 2, seed: int = 0, progress: bool = False,
               observed_shares: np.ndarray | None = None) -> Posterior:
-    """Sample the posterior of the calibrated parameters with PyMC's ABC (``pm.Simulator``,
-    Gaussian kernel on standardised residuals, ε = 1) and ``pm.sample_smc``.
+    """Sample the posterior of the calibrated parameters with PyMC's ``pm.Simulator`` (its
+    distance the Gaussian log-density of the figures, :func:`_normal_log_density`) and
+    ``pm.sample_smc``.
 
     ``observed_shares`` replaces the targets' published shares (for simulation-based
     calibration); ``draws`` is particles per chain. Returns a :class:`Posterior` holding at most

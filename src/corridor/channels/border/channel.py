@@ -128,7 +128,7 @@ ASSUMPTIONS = {
 
 #: Assumptions added to the calibrated reach (``reach`` new_content or first_time).
 CALIBRATED_ASSUMPTIONS = {
-    "calibration": "copy, lending and crackdown rates drawn from the national posterior (PyMC ABC-SMC "
+    "calibration": "copy, lending and crackdown rates drawn from the national posterior (PyMC SMC "
                    "on published shares of people who saw foreign video, 2000–2022, with terms for each sample and question); other parameters "
                    "over their table ranges; player ownership of the shipment's year",
     "first_time": "first-time viewers = people reached × (1 − share of the province who had already seen "
