@@ -46,7 +46,9 @@ def sbc(inputs, targets, priors, *, series: int, draws: int, seed: int) -> dict:
         truth = {n: priors[n].draw(1, rng) for n in names}
         pred = cal.predict_targets(truth, cal.run_model(truth, inputs), inputs, targets)[0]
         sd = np.array([t.sd(truth[cal.SPREAD][0], pr) for t, pr in zip(targets, pred)])
-        observed = np.clip(pred + rng.normal(0.0, sd), 0.001, 0.999)
+        # exactly the likelihood's model, unclipped: a share past 0 or 1 is a possible draw of it,
+        # and clipping would make the data differ from what the inference assumes
+        observed = pred + rng.normal(0.0, sd)
         t0 = time.perf_counter()
         post = cal.calibrate(inputs, targets=targets, priors=priors, draws=draws, chains=2, cores=2,
                              seed=int(rng.integers(1 << 30)), observed_shares=observed)
