@@ -4,23 +4,19 @@ small honest run of the inference."""
 from __future__ import annotations
 
 import csv
-from importlib import resources
-from pathlib import Path
 
 import numpy as np
 import pytest
-import yaml
 
 from corridor.channels.border import calibration as cal
 from corridor.channels.border import national
 from corridor.errors import CorridorError
-
-DATA = Path(str(resources.files("corridor.channels.border").joinpath("data")))
+from corridor.evidence.published import published_figures
+from tests.border.tables import DATA, edited_table
 
 
 def published_studies() -> set[str]:
-    text = resources.files("corridor.evidence").joinpath("data", "published_figures.yaml").read_text("utf-8")
-    return {row["study"] for row in yaml.safe_load(text)}
+    return {row["study"] for row in published_figures()}
 
 
 def test_every_target_is_a_published_study():
@@ -50,22 +46,10 @@ def test_every_prior_and_period_has_a_source():
         assert all(row["source"] for row in csv.DictReader(f))
 
 
-def _edited(tmp_path: Path, name: str, line: int, column: str, value: str) -> Path:
-    with (DATA / name).open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    rows[line][column] = value
-    out = tmp_path / name
-    with out.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return out
-
-
 @pytest.mark.parametrize("column,value", [("share", "1.2"), ("share", "-0.1"), ("exposure_from", "1995"),
                                           ("exposure_to", "2031"), ("n", "0"), ("se", "abc")])
 def test_bad_target_names_file_row_and_field(tmp_path, column, value):
-    path = _edited(tmp_path, "exposure_targets.csv", 2, column, value)
+    path = edited_table(tmp_path, "exposure_targets.csv", 2, column, value)
     with pytest.raises(CorridorError) as err:
         cal.read_targets(path)
     text = str(err.value)
@@ -79,7 +63,7 @@ def test_bad_target_names_file_row_and_field(tmp_path, column, value):
 def test_a_prior_with_no_mass_is_refused(tmp_path, name, column, value):
     with (DATA / "national_priors.csv").open(encoding="utf-8", newline="") as f:
         line = [r["name"] for r in csv.DictReader(f)].index(name)
-    path = _edited(tmp_path, "national_priors.csv", line, column, value)
+    path = edited_table(tmp_path, "national_priors.csv", line, column, value)
     with pytest.raises(CorridorError, match=f"{column}="):
         cal.read_priors(path)
 
@@ -179,14 +163,13 @@ def test_the_wider_question_adds_its_term_only_where_it_was_asked(grid2008):
 
 @pytest.mark.parametrize("value", ["beta", "bias_left+bias_left", "bias_left+", "none+bias_left"])
 def test_a_target_with_an_unknown_term_is_refused(tmp_path, value):
-    path = _edited(tmp_path, "exposure_targets.csv", 0, "bias", value)
+    path = edited_table(tmp_path, "exposure_targets.csv", 0, "bias", value)
     with pytest.raises(CorridorError, match="exposure_targets.csv:2: bias="):
         cal.read_targets(path)
 
 
 def test_target_shares_and_sizes_agree_with_the_published_table():
-    text = resources.files("corridor.evidence").joinpath("data", "published_figures.yaml").read_text("utf-8")
-    rows = {r["study"]: r for r in yaml.safe_load(text) if "share" in r}
+    rows = {r["study"]: r for r in published_figures() if "share" in r}
     for t in cal.read_targets():
         row = rows[t.study]
         assert row["share"] == pytest.approx(t.share)

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import json
-from importlib import resources
 from pathlib import Path
 
 import pytest
 
+from tests.border.tables import edited_table
 from tests.cli_runner import run_in_process as run
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "border" / "hyesan-usb.yaml"
-DATA = Path(str(resources.files("corridor.channels.border").joinpath("data")))
 
 
 def test_landscape_json_has_the_issue_keys(monkeypatch, capsys):
@@ -45,18 +43,6 @@ def test_landscape_bad_options_exit_2(monkeypatch, capsys, tmp_path, args, needl
     assert not png.exists()
 
 
-def _bad_table(tmp_path: Path, name: str, column: str, value: str) -> Path:
-    with (DATA / name).open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    rows[0][column] = value
-    path = tmp_path / name
-    with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
-    return path
-
-
 @pytest.mark.parametrize("option,name,column,value", [
     ("--targets", "exposure_targets.csv", "share", "1.5"),
     ("--targets", "exposure_targets.csv", "exposure_to", "2040"),
@@ -64,7 +50,7 @@ def _bad_table(tmp_path: Path, name: str, column: str, value: str) -> Path:
 ])
 def test_calibrate_refuses_bad_tables_before_any_work(monkeypatch, capsys, tmp_path, option, name, column, value):
     out = tmp_path / "post.npz"
-    bad = _bad_table(tmp_path, name, column, value)
+    bad = edited_table(tmp_path, name, 0, column, value)
     code, _, err = run(monkeypatch, capsys, "border", "calibrate", option, bad, "--out", out)
     assert code == 2 and name in err and f"{column}=" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1

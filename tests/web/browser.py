@@ -64,3 +64,12 @@ def chromium_page(**context):
             yield ctx.new_page()
         finally:
             browser.close()
+
+
+def sign_in(page, base: str, username: str, password: str) -> None:
+    """Sign in through the English sign-in page and wait for the campaigns list."""
+    page.goto(base + "/login?lang=en")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(base + "/campaigns")

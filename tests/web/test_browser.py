@@ -10,7 +10,7 @@ from corridor.access.rules import Role, Visibility
 from corridor.access.tables import User
 from corridor.coalition import ledger
 from corridor.store import session_scope
-from tests.web.browser import chromium_page, live_server
+from tests.web.browser import chromium_page, live_server, sign_in
 from tests.web.conftest import PASSWORD
 
 RADIO = {"station": "Sky Letters Radio", "site": "Tashkent", "lat": 41.30, "lon": 69.20, "power_kw": 100,
@@ -30,11 +30,7 @@ def test_sign_in_create_radio_campaign_see_collision_switch_to_korean(app, world
                                                "spec": RADIO})
         ledger.set_visibility(s, owner_b, c.id, Visibility.COALITION)
     with live_server(app) as base, chromium_page(viewport={"width": 1100, "height": 900}) as page:
-        page.goto(base + "/login?lang=en")
-        page.get_by_label("Username").fill("editor-a")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(base + "/campaigns")
+        sign_in(page, base, "editor-a", PASSWORD)
         assert "Evening news" in page.content()          # B's shared campaign is listed
 
         page.click("#new-campaign")
@@ -83,10 +79,7 @@ def test_a_private_schedule_collides_without_revealing_itself(app, world):
                                     start_date=date(2026, 10, 25))
         ledger.add_activity(s, editor_a, ca.id, {"id": "ours", "start": "2026-10-25T15:00:00Z", "spec": RADIO})
     with live_server(app) as base, chromium_page() as page:
-        page.goto(base + "/login?lang=en")
-        page.get_by_label("Username").fill("editor-a")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        sign_in(page, base, "editor-a", PASSWORD)
         page.goto(base + "/overlaps")
         text = page.inner_text("#collisions")
         assert "a coalition member uses a slot that collides with yours" in text and "secret-slot" not in page.content()

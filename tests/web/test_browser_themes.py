@@ -10,7 +10,7 @@ from corridor.access.rules import Role
 from corridor.access.tables import User
 from corridor.coalition import ledger
 from corridor.store import session_scope
-from tests.web.browser import chromium_page, live_server
+from tests.web.browser import chromium_page, live_server, sign_in
 from tests.web.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -30,11 +30,7 @@ def test_tag_an_activity_with_themes_in_english_and_korean(app, world, tmp_path)
         cid = ledger.create_campaign(s, editor, org_id=world["orgs"]["A"], name="Night sound",
                                      channel="loudspeaker", start_date=date(2024, 6, 1)).id
     with live_server(app) as base, chromium_page(viewport={"width": 1100, "height": 1400}) as page:
-        page.goto(base + "/login?lang=en")
-        page.get_by_label("Username").fill("editor-a")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(base + "/campaigns")
+        sign_in(page, base, "editor-a", PASSWORD)
 
         page.goto(f"{base}/campaigns/{cid}")
         _fill_loudspeaker(page, "night-en")
