@@ -3,6 +3,17 @@ import pytest
 from corridor.store import make_engine, session_scope, upgrade
 from tests.fast_hashing import fast_argon2  # noqa: F401  (cheap hashing for many accounts)
 
+#: A loudspeaker spec, the smallest valid activity for ledger tests.
+LS = {"lon": 126.70, "lat": 37.90, "sound_power_db": 160}
+
+
+def actor(s, people, org, role):
+    """The acting member ``role`` of organisation ``org`` in the ``coalition`` fixture."""
+    from corridor.access import members
+    from corridor.access.tables import User
+
+    return members.actor_for(s, s.get(User, people[(org, role)][0]))
+
 
 @pytest.fixture()
 def engine(db_url):

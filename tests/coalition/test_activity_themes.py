@@ -6,22 +6,17 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from corridor.access import audit, members
+from corridor.access import audit
 from corridor.access.members import state
 from corridor.access.rules import Role, Visibility
-from corridor.access.tables import AuditEntry, User
+from corridor.access.tables import AuditEntry
 from corridor.channels.base import Activity, parse_activity
 from corridor.channels.files import read_activity
 from corridor.coalition import exchange, hxl, ledger
 from corridor.coalition.tables import ActivityRecord
 from corridor.errors import CorridorError
 from corridor.store import current_revision, make_engine, session_scope, upgrade
-
-LS = {"lon": 126.70, "lat": 37.90, "sound_power_db": 160}
-
-
-def actor(s, people, org, role):
-    return members.actor_for(s, s.get(User, people[(org, role)][0]))
+from tests.coalition.conftest import LS, actor
 
 
 def make_campaign(engine, people, org="Free Voice"):

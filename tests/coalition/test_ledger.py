@@ -8,17 +8,12 @@ from sqlalchemy import text
 from corridor import access
 from corridor.access import audit, members
 from corridor.access.rules import Role, Visibility
-from corridor.access.tables import Organisation, User
+from corridor.access.tables import Organisation
 from corridor.coalition import aggregates, exchange, ledger
 from corridor.coalition.tables import ActivityRecord
 from corridor.errors import CorridorError
 from corridor.store import session_scope
-
-LS = {"lon": 126.70, "lat": 37.90, "sound_power_db": 160}
-
-
-def actor(s, people, org, role):
-    return members.actor_for(s, s.get(User, people[(org, role)][0]))
+from tests.coalition.conftest import LS, actor
 
 
 def make_campaign(engine, people, org="Free Voice"):
