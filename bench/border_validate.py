@@ -45,7 +45,7 @@ def sbc(inputs, targets, priors, *, series: int, draws: int, seed: int) -> dict:
     while done < series:
         truth = {n: priors[n].draw(1, rng) for n in names}
         pred = cal.predict_targets(truth, cal.run_model(truth, inputs), inputs, targets)[0]
-        sd = np.array([t.sd(truth[cal.SPREAD][0], pr) for t, pr in zip(targets, pred)])
+        sd = cal.figure_sd(np.array([t.se for t in targets]), truth[cal.SPREAD][0], pred)
         # exactly the likelihood's model, unclipped: a share past 0 or 1 is a possible draw of it,
         # and clipping would make the data differ from what the inference assumes
         observed = pred + rng.normal(0.0, sd)

@@ -198,7 +198,7 @@ def test_the_simulator_distance_is_the_gaussian_log_density(grid2008):
     as_arrays = {k: np.array([v]) for k, v in theta.items()}
     pred = cal.predict_targets(as_arrays, cal.run_model(as_arrays, inputs), inputs, targets)[0]
     obs = np.array([t.share for t in targets])
-    sd = np.array([t.sd(0.6, p) for t, p in zip(targets, pred)])
+    sd = cal.figure_sd(np.array([t.se for t in targets]), 0.6, pred)
     expected = stats.norm.logpdf(obs, pred, sd).sum() + 0.5 * len(targets) * np.log(2 * np.pi)
     assert total == pytest.approx(expected, rel=1e-9)
     # the spread is on the log-odds: at a share near 0 or 1 it adds almost nothing to the sampling error

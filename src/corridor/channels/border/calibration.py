@@ -156,13 +156,12 @@ def read_priors(path: Path | str | None = None) -> dict[str, Prior]:
 
 
 #: Priors the model needs besides those of the shipment table.
-REQUIRED = ("inflow_2010", "inflow_growth", "exposed_2000", "closure_factor", "law_factor", "bias_left",
-            "bias_inside", "broad_measure", SPREAD)
 #: The log-odds terms a target may carry (column ``bias``, joined by ``+``): the selection of people
 #: who left and that of residents reached from abroad (chosen in unlike ways), and the wider
 #: question ("any foreign video", which also counts television received across the border)
 #: against one about smuggled discs.
 BIAS_TERMS = ("bias_left", "bias_inside", "broad_measure")
+REQUIRED = ("inflow_2010", "inflow_growth", "exposed_2000", "closure_factor", "law_factor", *BIAS_TERMS, SPREAD)
 
 
 @dataclass(frozen=True)
@@ -191,16 +190,11 @@ class Target:
         """The log-odds terms added to this target's modelled share."""
         return () if self.bias == "none" else tuple(self.bias.split("+"))
 
-    def sd(self, spread: np.ndarray | float, predicted: np.ndarray | float) -> np.ndarray:
-        """Standard deviation of the figure about the model: its sampling error and ``spread``
-        (σ_d, the other differences between surveys on the log-odds) times ``predicted``·(1 −
-        ``predicted``), the delta method's slope at the modelled share (one value or one per draw)."""
-        return figure_sd(self.se, spread, predicted)
-
 
 def figure_sd(se, spread, predicted) -> np.ndarray:
-    """``√(se² + (σ_d·ŝ(1 − ŝ))²)``: sampling error and a spread on the log-odds between surveys,
-    carried to the share scale by the delta method (Agresti 2013, *Categorical Data Analysis*,
+    """Standard deviation of a figure about the model, ``√(se² + (σ_d·ŝ(1 − ŝ))²)``: its sampling
+    error ``se`` and ``spread`` σ_d (the other differences between surveys, on the log-odds) at the
+    modelled share ``predicted`` ŝ, carried to the share scale by the delta method (Agresti 2013, *Categorical Data Analysis*,
     3rd ed., §16.1)."""
     p = np.asarray(predicted, float)
     return np.hypot(se, np.asarray(spread, float) * p * (1.0 - p))
@@ -238,8 +232,7 @@ def read_targets(path: Path | str | None = None) -> list[Target]:
                 raise CorridorError("unknown value", source=where, field=key, value=row.get(key),
                                     hint="one of " + ", ".join(allowed))
         terms = (row.get("bias") or "").split("+")
-        if row.get("bias") != "none" and not (terms and all(term in BIAS_TERMS for term in terms)
-                                              and len(set(terms)) == len(terms)):
+        if row.get("bias") != "none" and not (set(terms) <= set(BIAS_TERMS) and len(set(terms)) == len(terms)):
             raise CorridorError("unknown value", source=where, field="bias", value=row.get("bias"),
                                 hint="none, or terms joined by +: " + ", ".join(BIAS_TERMS))
         study = (row.get("study") or "").strip()
@@ -617,7 +610,7 @@ def published_fit(post: Posterior, targets: list[Target] | None = None, *, seed:
     rng = np.random.default_rng(seed)
     out = []
     for j, t in enumerate(targets):
-        sd = t.sd(post.theta[SPREAD], pred[:, j])
+        sd = figure_sd(t.se, post.theta[SPREAD], pred[:, j])
         draws = np.clip(pred[:, j] + rng.normal(0.0, 1.0, pred.shape[0]) * sd, 0.0, 1.0)
         lo, hi = np.percentile(draws, [5, 95])
         out.append({"study": t.study, "year": t.label_year, "years": [t.exposure_from, t.exposure_to],

@@ -228,8 +228,9 @@ class BorderChannel:
             used_year = None
         else:
             theta, before, used_year = calibrated_theta(activity, grid, draws, np.random.default_rng([seed, 19]))
-            result = self.simulate(activity, grid, draws=draws, seed=seed, theta=theta, count_weight=1.0 - before)
-            fresh = result.reached * (1.0 - before)
+            unseen = 1.0 - before
+            result = self.simulate(activity, grid, draws=draws, seed=seed, theta=theta, count_weight=unseen)
+            fresh = result.reached * unseen
             assumptions.update(CALIBRATED_ASSUMPTIONS)
             assumptions["copying"] = "κ, λ and δ from the national posterior; copies capped by households with a player"
             assumptions["crackdowns"] = "δ from the national posterior, raised by the 2020 law's factor after December 2020"
