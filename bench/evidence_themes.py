@@ -13,48 +13,40 @@ error of MRP and of the raw share. One JSON line per survey goes to ``--out``
 
 from __future__ import annotations
 
-import argparse
-import json
 import time
 from pathlib import Path
 
 import numpy as np
 
+import synthetic_surveys
+
 
 def run(surveys: int, n: int, year: int, out: Path, first_seed: int, draws: int, tune: int) -> None:
-    from corridor.evidence import mrp
-    from corridor.evidence.estimate import model_columns
-    from corridor.evidence.synth import add_themes, draw_sample, draw_theme_truth, draw_truth
+    from corridor.evidence.synth import add_themes, draw_theme_truth
     from corridor.evidence.theme_estimate import estimate_themes
 
     compiled = None
-    for i in range(surveys):
-        seed = first_seed + i
-        truth = draw_truth(seed)
+    for i, (seed, truth, sample) in enumerate(synthetic_surveys.surveys(surveys, n, first_seed)):
         theme_truth = draw_theme_truth(truth)
-        sample = add_themes(draw_sample(truth, n, seed=seed), theme_truth, seed=seed)
-        sample["urban"] = sample["urban"] == "urban"
-        if compiled is None:
-            compiled = mrp.compile_model(mrp.aggregate_cells(model_columns(sample)))
+        sample = add_themes(sample, theme_truth, seed=seed)
+        compiled = synthetic_surveys.compiled_model(sample, compiled)
         t0 = time.perf_counter()
         est = estimate_themes(sample, year, seed=seed, draws=draws, tune=tune, by_channel=False,
                               compiled=compiled)
         true = theme_truth.shares(year)["overall"]
-        row = {"seed": seed, "n": n, "year": year, "seconds": time.perf_counter() - t0, "themes": {}}
+        row = {"seed": seed, "n": n, "year": year, "themes": {}}
         for code, e in est.overall.items():
             row["themes"][code] = {"truth": true[code]["national"], "raw": e.raw_share, "mrp": e.share,
                                    "lower90": e.lower90, "upper90": e.upper90,
                                    "raking": e.raking["share"] if e.raking else None,
                                    "valid": e.respondents_valid, **e.diagnostics,
                                    "refused": e.refused_because, "attempts": e.attempts}
-        with out.open("a") as f:
-            f.write(json.dumps(row) + "\n")
-        print(f"survey {i + 1}/{surveys} seed {seed}: {row['seconds']:.0f} s", flush=True)
+        synthetic_surveys.record(out, row, t0, i + 1, surveys)
     summarize(out)
 
 
 def summarize(path: Path) -> None:
-    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    rows = synthetic_surveys.read_rows(path)
     themes = list(rows[0]["themes"])
     print(f"{len(rows)} synthetic surveys of {rows[0]['n']} respondents, year {rows[0]['year']}, "
           f"seeds {rows[0]['seed']}–{rows[-1]['seed']}")
@@ -81,22 +73,5 @@ def summarize(path: Path) -> None:
     print(f"mean time per survey ({len(themes)} themes): {np.mean([r['seconds'] for r in rows]):.0f} s")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--surveys", type=int, default=30)
-    ap.add_argument("--n", type=int, default=2000)
-    ap.add_argument("--year", type=int, default=2019)
-    ap.add_argument("--seed", type=int, default=3000)
-    ap.add_argument("--draws", type=int, default=500)
-    ap.add_argument("--tune", type=int, default=400)
-    ap.add_argument("--out", type=Path, default=Path("evidence_themes.jsonl"))
-    ap.add_argument("--summarize", type=Path)
-    args = ap.parse_args()
-    if args.summarize:
-        summarize(args.summarize)
-    else:
-        run(args.surveys, args.n, args.year, args.out, args.seed, args.draws, args.tune)
-
-
 if __name__ == "__main__":
-    main()
+    synthetic_surveys.main(__doc__, run, summarize, surveys=30, seed=3000, out="evidence_themes.jsonl")

@@ -12,33 +12,25 @@ be summarised at any time (``--summarize FILE``).
 
 from __future__ import annotations
 
-import argparse
-import json
 import time
 from pathlib import Path
 
 import numpy as np
 
+import synthetic_surveys
+
 
 def run(surveys: int, n: int, year: int, out: Path, first_seed: int, draws: int, tune: int) -> None:
-    from corridor.evidence import mrp
-    from corridor.evidence.estimate import estimate_exposure, model_columns
-    from corridor.evidence.synth import draw_sample, draw_truth
+    from corridor.evidence.estimate import estimate_exposure
 
     compiled = None
-    for i in range(surveys):
-        seed = first_seed + i
-        truth = draw_truth(seed)
-        sample = draw_sample(truth, n, seed=seed)
-        sample["urban"] = sample["urban"] == "urban"
-        if compiled is None:
-            cells = mrp.aggregate_cells(model_columns(sample))
-            compiled = mrp.compile_model(cells)
+    for i, (seed, truth, sample) in enumerate(synthetic_surveys.surveys(surveys, n, first_seed)):
+        compiled = synthetic_surveys.compiled_model(sample, compiled)
         t0 = time.perf_counter()
         est = estimate_exposure(sample, year, seed=seed, draws=draws, tune=tune, compiled=compiled)
         true = truth.shares(year)
         recent = sample[(sample["year_left"] > year - 5) & (sample["year_left"] <= year)]
-        row = {"seed": seed, "n": n, "year": year, "seconds": time.perf_counter() - t0, "channels": {}}
+        row = {"seed": seed, "n": n, "year": year, "channels": {}}
         for ch, e in est.channels.items():
             col = recent[f"{ch}_ever"]
             raw_recent = float((col == "yes").sum() / max(1, col.isin(["yes", "no"]).sum()))
@@ -48,14 +40,12 @@ def run(surveys: int, n: int, year: int, out: Path, first_seed: int, draws: int,
                 "raking": e.raking["share"], "raking_deff": e.raking["deff"],
                 **e.diagnostics, "refused": e.refused_because, "attempts": e.attempts,
             }
-        with out.open("a") as f:
-            f.write(json.dumps(row) + "\n")
-        print(f"survey {i + 1}/{surveys} seed {seed}: {row['seconds']:.0f} s", flush=True)
+        synthetic_surveys.record(out, row, t0, i + 1, surveys)
     summarize(out)
 
 
 def summarize(path: Path) -> None:
-    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    rows = synthetic_surveys.read_rows(path)
     channels = list(rows[0]["channels"])
     print(f"{len(rows)} synthetic surveys of {rows[0]['n']} respondents, year {rows[0]['year']}")
     print("| Channel | Surveys shown | 90 % coverage | MAE MRP | MAE raw (all) | MAE raw (left in last 5 y) | MAE raking | mean raking deff |")
@@ -76,22 +66,5 @@ def summarize(path: Path) -> None:
     print(f"mean time per survey (9 channels): {np.mean([r['seconds'] for r in rows]):.0f} s")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--surveys", type=int, default=50)
-    ap.add_argument("--n", type=int, default=2000)
-    ap.add_argument("--year", type=int, default=2019)
-    ap.add_argument("--seed", type=int, default=1000)
-    ap.add_argument("--draws", type=int, default=500)
-    ap.add_argument("--tune", type=int, default=400)
-    ap.add_argument("--out", type=Path, default=Path("evidence_validation.jsonl"))
-    ap.add_argument("--summarize", type=Path)
-    args = ap.parse_args()
-    if args.summarize:
-        summarize(args.summarize)
-    else:
-        run(args.surveys, args.n, args.year, args.out, args.seed, args.draws, args.tune)
-
-
 if __name__ == "__main__":
-    main()
+    synthetic_surveys.main(__doc__, run, summarize, surveys=50, seed=1000, out="evidence_validation.jsonl")
